@@ -1,0 +1,312 @@
+//! Accounts: everything needed to produce an account's codes, with a stable serialised schema.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Secret;
+use crate::otp::{self, Algorithm, DEFAULT_PERIOD, MAX_DIGITS, MIN_DIGITS, Match, TimedCode};
+
+/// Whether codes follow the clock (TOTP) or a counter (HOTP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OtpType {
+    /// Time-based, RFC 6238.
+    #[default]
+    Totp,
+    /// Counter-based, RFC 4226.
+    Hotp,
+}
+
+impl OtpType {
+    /// `totp` or `hotp`, as in `otpauth://` URIs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtpType::Totp => "totp",
+            OtpType::Hotp => "hotp",
+        }
+    }
+}
+
+impl fmt::Display for OtpType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why account parameters were rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AccountError {
+    /// Digits outside 6–10.
+    BadDigits {
+        /// The rejected value.
+        digits: u64,
+    },
+    /// A period of 0 seconds.
+    BadPeriod {
+        /// The rejected value.
+        period: u64,
+    },
+}
+
+impl AccountError {
+    /// A stable machine-readable code, shared with the URI parser's codes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AccountError::BadDigits { .. } => "bad_digits",
+            AccountError::BadPeriod { .. } => "bad_period",
+        }
+    }
+}
+
+impl fmt::Display for AccountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AccountError::BadDigits { digits } => {
+                write!(
+                    f,
+                    "digits must be from {MIN_DIGITS} to {MAX_DIGITS}, got {digits}"
+                )
+            }
+            AccountError::BadPeriod { period } => {
+                write!(
+                    f,
+                    "period must be a whole number of seconds of at least 1, got {period}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for AccountError {}
+
+/// Checks a digit count: 6 to 10.
+pub fn check_digits(digits: u64) -> Result<u8, AccountError> {
+    match u8::try_from(digits) {
+        Ok(d) if (MIN_DIGITS..=MAX_DIGITS).contains(&d) => Ok(d),
+        _ => Err(AccountError::BadDigits { digits }),
+    }
+}
+
+/// Checks a period: at least one second.
+pub fn check_period(period: u64) -> Result<u64, AccountError> {
+    if period == 0 {
+        Err(AccountError::BadPeriod { period })
+    } else {
+        Ok(period)
+    }
+}
+
+/// One authenticator entry.
+///
+/// The serialised form (JSON via serde) is the stable schema shared by the CLI, the extension's storage
+/// and the server; every field is always present:
+///
+/// ```json
+/// {"type":"totp","issuer":"ACME Co","name":"alice@example.com","secret":"JBSWY3DPEHPK3PXP",
+///  "algorithm":"SHA1","digits":6,"period":30,"counter":0}
+/// ```
+///
+/// `period` matters only for TOTP and `counter` only for HOTP. `secret` is canonical base32. Loading
+/// checks the same rules as [`Account::new`], so a stored account cannot hold 5 digits or a 0 s period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AccountFields", into = "AccountFields")]
+pub struct Account {
+    otp_type: OtpType,
+    issuer: Option<String>,
+    name: String,
+    secret: Secret,
+    algorithm: Algorithm,
+    digits: u8,
+    period: u64,
+    counter: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AccountFields {
+    #[serde(rename = "type")]
+    otp_type: OtpType,
+    issuer: Option<String>,
+    name: String,
+    secret: Secret,
+    algorithm: Algorithm,
+    digits: u8,
+    period: u64,
+    counter: u64,
+}
+
+impl TryFrom<AccountFields> for Account {
+    type Error = AccountError;
+    fn try_from(f: AccountFields) -> Result<Self, AccountError> {
+        Ok(Account::new(f.otp_type, f.secret)
+            .with_label(f.issuer, f.name)
+            .with_algorithm(f.algorithm)
+            .with_digits(f.digits)?
+            .with_period(f.period)?
+            .with_counter(f.counter))
+    }
+}
+
+impl From<Account> for AccountFields {
+    fn from(a: Account) -> Self {
+        AccountFields {
+            otp_type: a.otp_type,
+            issuer: a.issuer,
+            name: a.name,
+            secret: a.secret,
+            algorithm: a.algorithm,
+            digits: a.digits,
+            period: a.period,
+            counter: a.counter,
+        }
+    }
+}
+
+impl Account {
+    /// A new account with the defaults every authenticator assumes: no issuer, empty name, SHA1,
+    /// 6 digits, 30 s period, counter 0.
+    pub fn new(otp_type: OtpType, secret: Secret) -> Self {
+        Account {
+            otp_type,
+            issuer: None,
+            name: String::new(),
+            secret,
+            algorithm: Algorithm::Sha1,
+            digits: MIN_DIGITS,
+            period: DEFAULT_PERIOD,
+            counter: 0,
+        }
+    }
+
+    /// Sets issuer and account name. An empty issuer is stored as `None`.
+    pub fn with_label(mut self, issuer: Option<String>, name: String) -> Self {
+        self.issuer = issuer.filter(|i| !i.is_empty());
+        self.name = name;
+        self
+    }
+
+    /// Sets the hash algorithm.
+    pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Sets the number of digits (6–10).
+    pub fn with_digits(mut self, digits: u8) -> Result<Self, AccountError> {
+        self.digits = check_digits(u64::from(digits))?;
+        Ok(self)
+    }
+
+    /// Sets the TOTP period in seconds (≥ 1).
+    pub fn with_period(mut self, period: u64) -> Result<Self, AccountError> {
+        self.period = check_period(period)?;
+        Ok(self)
+    }
+
+    /// Sets the HOTP counter.
+    pub fn with_counter(mut self, counter: u64) -> Self {
+        self.counter = counter;
+        self
+    }
+
+    /// TOTP or HOTP.
+    pub fn otp_type(&self) -> OtpType {
+        self.otp_type
+    }
+    /// The issuer (service name), if known.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+    /// The account name (user name or e-mail at the issuer).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The shared secret.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+    /// The hash algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+    /// Digits per code (6–10).
+    pub fn digits(&self) -> u8 {
+        self.digits
+    }
+    /// TOTP period in seconds.
+    pub fn period(&self) -> u64 {
+        self.period
+    }
+    /// HOTP counter: the counter of the next code.
+    pub fn counter(&self) -> u64 {
+        self.counter
+    }
+
+    /// The code to show now.
+    ///
+    /// TOTP: the code for `unix_secs`, its step and the seconds until it changes. HOTP: the code for the
+    /// stored counter, whatever the time; `step` is the counter and `remaining_secs` is 0 because HOTP
+    /// codes do not expire.
+    pub fn code_at(&self, unix_secs: u64) -> TimedCode {
+        match self.otp_type {
+            OtpType::Totp => otp::totp(
+                &self.secret,
+                self.algorithm,
+                self.digits,
+                self.period,
+                unix_secs,
+            ),
+            OtpType::Hotp => TimedCode {
+                code: otp::hotp(&self.secret, self.algorithm, self.digits, self.counter),
+                step: self.counter,
+                remaining_secs: 0,
+            },
+        }
+    }
+
+    /// Checks a submitted code, in constant time for each candidate.
+    ///
+    /// TOTP: the steps within `window_steps` either side of the step of `unix_secs`. HOTP: the stored
+    /// counter and the `window_steps` counters after it (look-ahead only: earlier codes are used up).
+    /// Returns the matching step and its offset from the current one.
+    pub fn verify(&self, code: &str, unix_secs: u64, window_steps: u64) -> Option<Match> {
+        match self.otp_type {
+            OtpType::Totp => otp::verify_steps(
+                &self.secret,
+                self.algorithm,
+                self.digits,
+                unix_secs / self.period.max(1),
+                window_steps,
+                window_steps,
+                code,
+            ),
+            OtpType::Hotp => otp::verify_steps(
+                &self.secret,
+                self.algorithm,
+                self.digits,
+                self.counter,
+                0,
+                window_steps,
+                code,
+            ),
+        }
+    }
+
+    /// Moves a HOTP counter past the code just used (saturating at `u64::MAX`).
+    pub fn advance_counter(&mut self) {
+        self.counter = self.counter.saturating_add(1);
+    }
+
+    /// Changes issuer and name (for renaming in a UI). An empty issuer is stored as `None`.
+    pub fn rename(&mut self, issuer: Option<String>, name: String) {
+        self.issuer = issuer.filter(|i| !i.is_empty());
+        self.name = name;
+    }
+
+    /// Whether two accounts are the same entry: same secret, issuer and name (what import deduplicates on).
+    pub fn same_entry(&self, other: &Account) -> bool {
+        self.secret == other.secret && self.issuer == other.issuer && self.name == other.name
+    }
+}

@@ -1,0 +1,406 @@
+//! `otpauth://` URIs (Google's Key Uri Format): parsing and formatting.
+//!
+//! ```text
+//! otpauth://TYPE/LABEL?PARAMETERS        LABEL = [ISSUER ":"] *"%20" ACCOUNT
+//! ```
+//!
+//! The wiki leaves several points open; this parser decides them as follows (the policy of
+//! `tests/vectors/README.md`):
+//!
+//! - scheme and type are case-insensitive;
+//! - the label is percent-decoded as UTF-8 and split at the first `:` (literal or `%3A`); leading spaces
+//!   of the account are dropped; `+` in the label is a literal `+`;
+//! - the query is split on `&` and then on the first `=`; `+` in the query means a space;
+//! - a repeated `secret`, `issuer`, `algorithm`, `digits`, `period` or `counter` is an error, unknown
+//!   parameters are ignored, and an empty `issuer`, `algorithm`, `digits` or `period` counts as absent;
+//! - spaces in the secret are removed and letters upper-cased; `=` only as correct trailing padding;
+//! - the `issuer` parameter wins over a different label prefix (and `issuer_mismatch` says so);
+//! - `algorithm` is case-insensitive; `digits` may be 6–10; `period` is an integer ≥ 1 (TOTP only);
+//!   `counter` is required for HOTP, an integer in 0..2^64−1, and ignored for TOTP.
+//!
+//! When a URI breaks several rules, the error reported follows the order scheme → structure → type →
+//! label → query → secret → algorithm → digits → period/counter.
+
+use std::fmt;
+
+use crate::account::{Account, OtpType, check_digits, check_period};
+use crate::otp::Algorithm;
+use crate::percent::{self, PercentError};
+use crate::{Secret, SecretError};
+
+/// Why an `otpauth://` URI was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UriError {
+    /// Not shaped like `otpauth://TYPE/LABEL?…` (no scheme, no `//`, no label, a bad `%` escape,
+    /// a label that is not UTF-8 or holds control characters).
+    Malformed {
+        /// What is wrong, in words.
+        detail: String,
+    },
+    /// A scheme other than `otpauth`.
+    BadScheme {
+        /// The scheme found.
+        scheme: String,
+    },
+    /// A type other than `totp` or `hotp`.
+    UnknownType {
+        /// The type found (may be empty).
+        found: String,
+    },
+    /// One of the known parameters appears more than once.
+    DuplicateParam {
+        /// The parameter's name.
+        name: String,
+    },
+    /// No `secret` parameter.
+    MissingSecret,
+    /// The secret is empty or not valid base32.
+    Secret(SecretError),
+    /// An `algorithm` other than SHA1, SHA256 or SHA512.
+    UnknownAlgorithm {
+        /// The value found.
+        found: String,
+    },
+    /// `digits` is not an integer from 6 to 10.
+    BadDigits {
+        /// The value found.
+        found: String,
+    },
+    /// `period` is not an integer ≥ 1.
+    BadPeriod {
+        /// The value found.
+        found: String,
+    },
+    /// A `hotp` URI without a `counter`.
+    MissingCounter,
+    /// `counter` is not an integer in 0..2^64−1.
+    BadCounter {
+        /// The value found.
+        found: String,
+    },
+}
+
+impl UriError {
+    /// The stable error code (`malformed`, `bad_scheme`, `bad_base32`, …) as used in
+    /// `otpauth-uris.jsonl` and by the extension.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UriError::Malformed { .. } => "malformed",
+            UriError::BadScheme { .. } => "bad_scheme",
+            UriError::UnknownType { .. } => "unknown_type",
+            UriError::DuplicateParam { .. } => "duplicate_param",
+            UriError::MissingSecret => "missing_secret",
+            UriError::Secret(e) => e.code(),
+            UriError::UnknownAlgorithm { .. } => "unknown_algorithm",
+            UriError::BadDigits { .. } => "bad_digits",
+            UriError::BadPeriod { .. } => "bad_period",
+            UriError::MissingCounter => "missing_counter",
+            UriError::BadCounter { .. } => "bad_counter",
+        }
+    }
+}
+
+impl fmt::Display for UriError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UriError::Malformed { detail } => write!(f, "not an otpauth:// URI: {detail}"),
+            UriError::BadScheme { scheme } => {
+                write!(
+                    f,
+                    "the scheme must be otpauth://, got '{}'",
+                    shorten(scheme)
+                )
+            }
+            UriError::UnknownType { found } => {
+                write!(f, "the type must be totp or hotp, got '{}'", shorten(found))
+            }
+            UriError::DuplicateParam { name } => {
+                write!(f, "the parameter '{name}' is given more than once")
+            }
+            UriError::MissingSecret => write!(f, "the URI has no secret parameter"),
+            UriError::Secret(e) => write!(f, "bad secret: {e}"),
+            UriError::UnknownAlgorithm { found } => {
+                write!(
+                    f,
+                    "algorithm must be SHA1, SHA256 or SHA512, got '{}'",
+                    shorten(found)
+                )
+            }
+            UriError::BadDigits { found } => {
+                write!(
+                    f,
+                    "digits must be a whole number from 6 to 10, got '{}'",
+                    shorten(found)
+                )
+            }
+            UriError::BadPeriod { found } => write!(
+                f,
+                "period must be a whole number of seconds of at least 1, got '{}'",
+                shorten(found)
+            ),
+            UriError::MissingCounter => write!(f, "a hotp URI needs a counter parameter"),
+            UriError::BadCounter { found } => write!(
+                f,
+                "counter must be a whole number from 0 to 18446744073709551615, got '{}'",
+                shorten(found)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UriError {}
+
+impl From<SecretError> for UriError {
+    fn from(e: SecretError) -> Self {
+        UriError::Secret(e)
+    }
+}
+
+/// Keeps echoed values short and printable in messages.
+fn shorten(value: &str) -> String {
+    const MAX: usize = 40;
+    let mut out: String = value
+        .chars()
+        .take(MAX)
+        .flat_map(char::escape_debug)
+        .collect();
+    if value.chars().count() > MAX {
+        out.push('…');
+    }
+    out
+}
+
+fn malformed(detail: impl Into<String>) -> UriError {
+    UriError::Malformed {
+        detail: detail.into(),
+    }
+}
+
+/// A parsed `otpauth://` URI: the account plus what the label and parameters said about the issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedUri {
+    /// The account, with the issuer parameter (or else the label prefix) as its issuer.
+    pub account: Account,
+    /// The whole label, percent-decoded.
+    pub label: String,
+    /// The label's prefix before the first `:`, if any and non-empty.
+    pub label_issuer: Option<String>,
+    /// The `issuer` parameter, if present and non-empty.
+    pub issuer_param: Option<String>,
+    /// Both issuers given and different (the parameter was used).
+    pub issuer_mismatch: bool,
+}
+
+#[derive(Default)]
+struct Params {
+    secret: Option<String>,
+    issuer: Option<String>,
+    algorithm: Option<String>,
+    digits: Option<String>,
+    period: Option<String>,
+    counter: Option<String>,
+}
+
+/// Parses an `otpauth://` URI under the policy in the [module docs](self).
+pub fn parse(uri: &str) -> Result<ParsedUri, UriError> {
+    // Scheme (RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), case-insensitive).
+    let Some((scheme, rest)) = uri.split_once(':') else {
+        return Err(malformed(
+            "it has no scheme (expected otpauth://TYPE/LABEL?secret=…)",
+        ));
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return Err(malformed(
+            "it does not start with a URI scheme (expected otpauth://TYPE/LABEL?secret=…)",
+        ));
+    }
+    if !scheme.eq_ignore_ascii_case("otpauth") {
+        return Err(UriError::BadScheme {
+            scheme: scheme.to_string(),
+        });
+    }
+    let Some(rest) = rest.strip_prefix("//") else {
+        return Err(malformed("'//' must follow 'otpauth:'"));
+    };
+    // A raw '#' starts a fragment (RFC 3986 §3.5), which carries nothing for us.
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let Some((otp_type, label)) = path.split_once('/') else {
+        return Err(malformed("there is no '/' and label after the type"));
+    };
+    if label.is_empty() {
+        return Err(malformed("the label (account name) is empty"));
+    }
+    let otp_type = if otp_type.eq_ignore_ascii_case("totp") {
+        OtpType::Totp
+    } else if otp_type.eq_ignore_ascii_case("hotp") {
+        OtpType::Hotp
+    } else {
+        return Err(UriError::UnknownType {
+            found: otp_type.to_string(),
+        });
+    };
+
+    let label = percent::decode(label, false).map_err(|e| match e {
+        PercentError::BadEscape(esc) => {
+            malformed(format!("invalid percent-escape '{esc}' in the label"))
+        }
+        PercentError::NotUtf8 => malformed("the label is not valid UTF-8 after percent-decoding"),
+    })?;
+    if label.chars().any(char::is_control) {
+        return Err(malformed("the label contains control characters"));
+    }
+    let (label_issuer, account_name) = match label.split_once(':') {
+        Some((prefix, account)) => (Some(prefix.to_string()).filter(|p| !p.is_empty()), account),
+        None => (None, label.as_str()),
+    };
+    let account_name = account_name.trim_start_matches(' ').to_string();
+
+    let params = parse_query(query)?;
+
+    let Some(secret_text) = params.secret else {
+        return Err(UriError::MissingSecret);
+    };
+    let secret = Secret::from_base32_uri(&secret_text)?;
+    let algorithm = match params.algorithm {
+        None => Algorithm::Sha1,
+        Some(name) => {
+            Algorithm::from_name(&name).ok_or(UriError::UnknownAlgorithm { found: name })?
+        }
+    };
+    let digits = match params.digits {
+        None => crate::otp::MIN_DIGITS,
+        Some(text) => parse_decimal(&text)
+            .and_then(|d| check_digits(d).ok())
+            .ok_or(UriError::BadDigits { found: text })?,
+    };
+    let mut account = Account::new(otp_type, secret).with_algorithm(algorithm);
+    account = account
+        .with_digits(digits)
+        .map_err(|_| UriError::BadDigits {
+            found: digits.to_string(),
+        })?;
+    match otp_type {
+        OtpType::Totp => {
+            if let Some(text) = params.period {
+                let period = parse_decimal(&text)
+                    .and_then(|p| check_period(p).ok())
+                    .ok_or(UriError::BadPeriod {
+                        found: text.clone(),
+                    })?;
+                account = account
+                    .with_period(period)
+                    .map_err(|_| UriError::BadPeriod { found: text })?;
+            }
+        }
+        OtpType::Hotp => {
+            let text = params
+                .counter
+                .filter(|c| !c.is_empty())
+                .ok_or(UriError::MissingCounter)?;
+            let counter = parse_decimal(&text).ok_or(UriError::BadCounter { found: text })?;
+            account = account.with_counter(counter);
+        }
+    }
+
+    let issuer_mismatch = matches!((&params.issuer, &label_issuer), (Some(p), Some(l)) if p != l);
+    let issuer = params.issuer.clone().or_else(|| label_issuer.clone());
+    Ok(ParsedUri {
+        account: account.with_label(issuer, account_name),
+        label,
+        label_issuer,
+        issuer_param: params.issuer,
+        issuer_mismatch,
+    })
+}
+
+fn parse_query(query: &str) -> Result<Params, UriError> {
+    let mut params = Params::default();
+    let mut seen: Vec<&'static str> = Vec::new();
+    for piece in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = piece.split_once('=').unwrap_or((piece, ""));
+        let key = percent::decode(raw_key, true).map_err(|e| query_error(e, raw_key))?;
+        let (name, slot) = match key.as_str() {
+            "secret" => ("secret", &mut params.secret),
+            "issuer" => ("issuer", &mut params.issuer),
+            "algorithm" => ("algorithm", &mut params.algorithm),
+            "digits" => ("digits", &mut params.digits),
+            "period" => ("period", &mut params.period),
+            "counter" => ("counter", &mut params.counter),
+            _ => continue, // Unknown parameters (image, color, …) are ignored.
+        };
+        if seen.contains(&name) {
+            return Err(UriError::DuplicateParam { name: key });
+        }
+        seen.push(name);
+        let value = percent::decode(raw_value, true).map_err(|e| query_error(e, &key))?;
+        if name == "issuer" && value.chars().any(char::is_control) {
+            return Err(malformed("the issuer contains control characters"));
+        }
+        // An empty issuer/algorithm/digits/period counts as absent; an empty secret or counter is kept
+        // so that it is reported as empty rather than as missing.
+        if value.is_empty() && name != "secret" && name != "counter" {
+            continue;
+        }
+        *slot = Some(value);
+    }
+    Ok(params)
+}
+
+fn query_error(e: PercentError, key: &str) -> UriError {
+    match e {
+        PercentError::BadEscape(esc) => malformed(format!(
+            "invalid percent-escape '{esc}' in the parameter '{}'",
+            shorten(key)
+        )),
+        PercentError::NotUtf8 => malformed(format!(
+            "the parameter '{}' is not valid UTF-8",
+            shorten(key)
+        )),
+    }
+}
+
+/// A plain decimal integer: ASCII digits only (no sign, space, point or exponent), fitting `u64`.
+fn parse_decimal(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Formats an account as an `otpauth://` URI that [`parse`] reads back to the same account.
+///
+/// The label is `ISSUER:NAME` (the issuer also goes in the `issuer` parameter). An issuer containing
+/// `:` cannot stand in the label, and a name containing `:` needs a prefix so that it is not split;
+/// in those cases the label prefix is left empty (`:NAME`) and the `issuer` parameter carries the
+/// issuer. Names with leading spaces lose them, as the Key Uri Format drops them.
+pub fn format(account: &Account) -> String {
+    let name = percent::encode(account.name());
+    let label = match account.issuer() {
+        Some(issuer) if !issuer.contains(':') => format!("{}:{name}", percent::encode(issuer)),
+        _ if account.name().contains(':') => format!(":{name}"),
+        _ => name,
+    };
+    let mut uri = format!(
+        "otpauth://{}/{label}?secret={}",
+        account.otp_type(),
+        account.secret().to_base32()
+    );
+    if let Some(issuer) = account.issuer() {
+        uri.push_str("&issuer=");
+        uri.push_str(&percent::encode(issuer));
+    }
+    uri.push_str("&algorithm=");
+    uri.push_str(account.algorithm().as_str());
+    uri.push_str(&format!("&digits={}", account.digits()));
+    match account.otp_type() {
+        OtpType::Totp => uri.push_str(&format!("&period={}", account.period())),
+        OtpType::Hotp => uri.push_str(&format!("&counter={}", account.counter())),
+    }
+    uri
+}

@@ -8,6 +8,8 @@
 //! `tests/vectors/README.md`):
 //!
 //! - scheme and type are case-insensitive;
+//! - the label may be empty (`otpauth://totp/?secret=…`, which some services emit): the account then
+//!   has an empty name;
 //! - the label is percent-decoded as UTF-8 and split at the first `:` (literal or `%3A`); leading spaces
 //!   of the account are dropped; `+` in the label is a literal `+`;
 //! - the query is split on `&` and then on the first `=`; `+` in the query means a space;
@@ -233,9 +235,6 @@ pub fn parse(uri: &str) -> Result<ParsedUri, UriError> {
     let Some((otp_type, label)) = path.split_once('/') else {
         return Err(malformed("there is no '/' and label after the type"));
     };
-    if label.is_empty() {
-        return Err(malformed("the label (account name) is empty"));
-    }
     let otp_type = if otp_type.eq_ignore_ascii_case("totp") {
         OtpType::Totp
     } else if otp_type.eq_ignore_ascii_case("hotp") {

@@ -1,6 +1,8 @@
 //! Table-driven tests over the reference vectors in `tests/vectors/` (copied from the shared set; see
 //! its README for how each file was produced).
 
+#![allow(clippy::unwrap_used)] // tests may panic on what they check
+
 use std::path::PathBuf;
 
 use authbar_core::migration::{self, Unsupported};

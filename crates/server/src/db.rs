@@ -1,0 +1,124 @@
+//! The SQLite database: opening, numbered migrations, and running queries off the async runtime.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result, bail};
+use rusqlite::Connection;
+
+/// The migrations, in order; `PRAGMA user_version` records how many have been applied.
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_users", include_str!("../migrations/0001_users.sql")),
+    (
+        "0002_sessions",
+        include_str!("../migrations/0002_sessions.sql"),
+    ),
+    ("0003_audit", include_str!("../migrations/0003_audit.sql")),
+];
+
+/// Opens (creating if needed) and migrates the database file.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    // WAL keeps readers and the writer apart and, with synchronous=NORMAL, loses no committed
+    // transaction when the process is killed; foreign keys make deleting a user delete its sessions.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    migrate(&mut conn)
+        .with_context(|| format!("cannot migrate the database {}", path.display()))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let applied: usize = conn
+        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?
+        .try_into()?;
+    if applied > MIGRATIONS.len() {
+        bail!(
+            "the database is at schema version {applied}, newer than this server knows ({}); \
+             use a newer authbar-server",
+            MIGRATIONS.len()
+        );
+    }
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)
+            .with_context(|| format!("migration {name} failed"))?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A shared connection. SQLite allows one writer at a time anyway; queries take microseconds, and
+/// running them on the blocking pool keeps the async workers free.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Db")
+    }
+}
+
+impl Db {
+    /// Wraps an open connection.
+    pub fn new(conn: Connection) -> Self {
+        Db {
+            conn: Arc::new(Mutex::new(conn)),
+        }
+    }
+
+    /// Runs `f` with the connection on the blocking thread pool.
+    pub async fn call<R, F>(&self, f: F) -> Result<R>
+    where
+        F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
+            f(&mut guard)
+        })
+        .await?
+    }
+
+    /// Runs `f` with the connection on the current thread (for the command-line tools).
+    pub fn call_sync<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
+        f(&mut guard)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_refuses_future_schemas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite");
+        drop(open(&path).unwrap());
+        let conn = open(&path).unwrap(); // idempotent
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let err = open(&path).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("schema version 99, newer than this server knows"),
+            "{err:#}"
+        );
+    }
+}

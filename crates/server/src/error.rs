@@ -1,0 +1,132 @@
+//! One error type for every handler, mapped to a status; internal errors are logged, never sent.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::html;
+
+/// What went wrong, as the client should hear it.
+#[derive(Debug)]
+pub enum Error {
+    /// 400: the request itself is wrong.
+    BadRequest(String),
+    /// 401: not authenticated (API answers carry `WWW-Authenticate: Basic`).
+    Unauthorized(String),
+    /// 403: authenticated but not allowed.
+    Forbidden(String),
+    /// 404.
+    NotFound(String),
+    /// 409: the request conflicts with the current state (e.g. a taken login).
+    Conflict(String),
+    /// 423: locked until an administrator unlocks the account.
+    Locked,
+    /// 429: wait this many seconds.
+    TooMany(i64),
+    /// A body the extractor refused, with its own status (413 too large, 415, 422…).
+    Rejected(StatusCode, String),
+    /// 500: logged with its cause; the client sees a generic message.
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Self {
+        Error::Internal(e)
+    }
+}
+
+impl Error {
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Locked => StatusCode::LOCKED,
+            Error::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Rejected(status, _) => *status,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "bad_request",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::Locked => "locked",
+            Error::TooMany(_) => "too_many_attempts",
+            Error::Rejected(..) => "bad_body",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// The message for the client.
+    pub fn message(&self) -> String {
+        match self {
+            Error::BadRequest(m)
+            | Error::Unauthorized(m)
+            | Error::Forbidden(m)
+            | Error::NotFound(m)
+            | Error::Conflict(m)
+            | Error::Rejected(_, m) => m.clone(),
+            Error::Locked => "This account is locked after too many failed attempts. An administrator must unlock it.".into(),
+            Error::TooMany(wait) => format!("Too many failed attempts. Try again in {wait} s."),
+            Error::Internal(e) => {
+                eprintln!("authbar-server: internal error: {e:#}");
+                "Something went wrong on the server. Try again; if it keeps failing, tell the administrator.".into()
+            }
+        }
+    }
+
+    fn decorate(&self, mut response: Response) -> Response {
+        if let Error::TooMany(wait) = self
+            && let Ok(v) = HeaderValue::from_str(&wait.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+/// Web pages render errors as HTML.
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = html::message_page(
+            status.canonical_reason().unwrap_or("Error"),
+            &self.message(),
+        );
+        self.decorate((status, body).into_response())
+    }
+}
+
+/// API errors: `{"error": {"code": …, "message": …}}`.
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+impl<E: Into<Error>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let body = axum::Json(json!({ "error": { "code": e.code(), "message": e.message() } }));
+        let mut response = e.decorate((e.status(), body).into_response());
+        if matches!(e, Error::Unauthorized(_)) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"authbar\""),
+            );
+        }
+        response
+    }
+}

@@ -35,22 +35,39 @@ setup() {
 }
 
 build() {
-  log "building the authbar command (release)"
-  cargo build --release --locked -p authbar-cli
+  log "building the authbar command and the companion server (release)"
+  cargo build --release --locked -p authbar-cli -p authbar-server
 }
+
+# The demo server's data lives in .authbar/ (git-ignored): an SQLite file and its key.
+DEMO_DIR="$ROOT/.authbar"
+DEMO_LISTEN="${AUTHBAR_LISTEN:-127.0.0.1:8080}"
+DEMO_ADMIN_PASSWORD="admin-password"
+DEMO_USER=novak
+DEMO_PASSWORD="novak-password"
 
 run() {
   setup
   build
-  log "authbar is built: $ROOT/target/release/authbar"
-  "$ROOT/target/release/authbar" --help
+  local server="$ROOT/target/release/authbar-server" db="$DEMO_DIR/flexi.sqlite"
+  mkdir -p "$DEMO_DIR"
+  "$server" user add "$DEMO_USER" --password "$DEMO_PASSWORD" --if-missing --db "$db" >/dev/null
   cat <<EOT
 
-Try it:
-  $ROOT/target/release/authbar code JBSWY3DPEHPK3PXP
-  $ROOT/target/release/authbar decode path/to/qr.png
-  $ROOT/target/release/authbar import 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME'
+Authbar companion server (models ABRA Flexi's two-factor login)
+  URL:            http://$DEMO_LISTEN/
+  demo user:      $DEMO_USER / $DEMO_PASSWORD
+  administrator:  admin / $DEMO_ADMIN_PASSWORD   (on a new database)
+  database:       $db
+
+Try the journey: log in as $DEMO_USER, open Settings > User Profile > Set Up Authentication, add the
+text code to an authenticator (or: $ROOT/target/release/authbar code <TEXT CODE>), enter the code and
+press Activate; log out and in again with the password and a fresh code.
+
+The authbar command: $ROOT/target/release/authbar --help
+Press Ctrl-C to stop the server.
 EOT
+  AUTHBAR_ADMIN_PASSWORD="$DEMO_ADMIN_PASSWORD" exec "$server" serve --db "$db" --listen "$DEMO_LISTEN"
 }
 
 test_all() {
@@ -60,7 +77,7 @@ test_all() {
   cargo clippy --locked --workspace --all-targets -- -D warnings
   log "the core builds for WebAssembly"
   cargo build --locked -p authbar-core --target wasm32-unknown-unknown
-  log "Rust tests (unit, vectors, properties, QR, oathtool differential, CLI)"
+  log "Rust tests (core vectors and properties, QR, oathtool differential, CLI, server over real HTTP)"
   cargo test --locked --workspace
 }
 
@@ -69,6 +86,7 @@ bench() {
   local qr_dir="${AUTHBAR_QR_DIR:-$ROOT/../shared/qr/dev}"
   log "benchmarks (numbers only; nothing here is a pass/fail test)"
   AUTHBAR_QR_DIR="$qr_dir" cargo bench --locked -p authbar-cli
+  cargo bench --locked -p authbar-server
 }
 
 case "${1:-}" in

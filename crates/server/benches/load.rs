@@ -1,1 +1,159 @@
-fn main() {}
+//! Load on loopback: OTP-checked API calls per second and latency at 64 concurrent connections, and
+//! password + code logins per second (Argon2id-bound). Prints numbers; asserts nothing about time.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use authbar_core::{Account, OtpType, Secret};
+use authbar_server::{AppState, Clock, Db, ServerKey, crypto, db, users};
+
+const CONNECTIONS: usize = 64;
+const RUN: Duration = Duration::from_secs(5);
+
+fn code(secret: &Secret) -> String {
+    let now = Clock::system(0).now_secs();
+    Account::new(OtpType::Totp, secret.clone())
+        .code_at(now)
+        .code
+        .to_string()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::new(db::open(&dir.path().join("bench.sqlite")).unwrap());
+    let key = ServerKey::from_bytes([1; 32]);
+    // 64 API users and 256 login users, each with 2FA on. One hash serves all (hashing is not measured).
+    let hash = crypto::hash_password("bench-password").unwrap();
+    let mut secrets = Vec::new();
+    for i in 0..CONNECTIONS + 256 {
+        let login = format!("u{i}");
+        let secret = crypto::new_totp_secret().unwrap();
+        let sealed = key.seal(&login, &secret).unwrap();
+        db.call_sync(|c| {
+            let u = users::create(c, &login, &hash, false, 0)?;
+            users::set_pending(c, u.id, &sealed, 0)?;
+            users::activate(c, u.id, &sealed, "Bench", 0, 0)?;
+            Ok(())
+        })
+        .unwrap();
+        secrets.push(secret);
+    }
+    let state = AppState::new(db, key, Clock::system(0), "Bench").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(authbar_server::serve(listener, state));
+
+    // API: GET /u/{login}.json?otp=CODE with Basic auth, 64 connections, each its own user.
+    let mut tasks = Vec::new();
+    let start = Instant::now();
+    for (i, secret) in secrets.iter().take(CONNECTIONS).enumerate() {
+        let (base, secret) = (base.clone(), secret.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let login = format!("u{i}");
+            let mut latencies = Vec::new();
+            let mut failures = 0usize;
+            // The first call pays for Argon2 and fills the credential cache; it is not counted.
+            let warm = client
+                .get(format!("{base}/u/{login}.json?otp={}", code(&secret)))
+                .basic_auth(&login, Some("bench-password"));
+            warm.send().await.unwrap();
+            let begin = Instant::now();
+            while begin.elapsed() < RUN {
+                let t = Instant::now();
+                let resp = client
+                    .get(format!("{base}/u/{login}.json?otp={}", code(&secret)))
+                    .basic_auth(&login, Some("bench-password"))
+                    .send()
+                    .await
+                    .unwrap();
+                let ok = resp.status().is_success();
+                let _ = resp.bytes().await;
+                latencies.push(t.elapsed());
+                failures += usize::from(!ok);
+            }
+            (latencies, failures)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut failures = 0;
+    for t in tasks {
+        let (l, f) = t.await.unwrap();
+        all.extend(l);
+        failures += f;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    all.sort();
+    println!(
+        "server: OTP-checked API calls: {:.0}/s over {} calls at {CONNECTIONS} connections; p50 {:.2} ms, p99 {:.2} ms; failures {failures}",
+        all.len() as f64 / RUN.as_secs_f64(),
+        all.len(),
+        percentile(&all, 0.5),
+        percentile(&all, 0.99),
+    );
+    let _ = elapsed;
+
+    // Logins: POST /login (Argon2id) then POST /login/code, 256 users, 64 at a time.
+    let start = Instant::now();
+    let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(CONNECTIONS));
+    let mut tasks = Vec::new();
+    for (i, secret) in secrets.iter().enumerate().skip(CONNECTIONS) {
+        let (base, secret, sem) = (base.clone(), secret.clone(), sem.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = sem.acquire().await.unwrap();
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let csrf = "c".repeat(43);
+            let cookie = format!("authbar_csrf={csrf}");
+            let login = format!("u{i}");
+            let resp = client
+                .post(format!("{base}/login"))
+                .header("cookie", &cookie)
+                .form(&[
+                    ("login", login.as_str()),
+                    ("password", "bench-password"),
+                    ("csrf", &csrf),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let pending = resp
+                .headers()
+                .get("set-cookie")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            let resp = client
+                .post(format!("{base}/login/code"))
+                .header("cookie", format!("{cookie}; {pending}"))
+                .form(&[("code", code(&secret).as_str()), ("csrf", &csrf)])
+                .send()
+                .await
+                .unwrap();
+            resp.headers().get("location").is_some_and(|l| l == "/")
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        ok += usize::from(t.await.unwrap());
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "server: password + code logins: {:.1}/s ({ok} of 256 in {secs:.2} s)",
+        ok as f64 / secs
+    );
+}

@@ -71,6 +71,7 @@ enum UserCommand {
         db: PathBuf,
     },
     /// Turn a user's 2FA off (the lost-phone path, for a locked-out administrator too).
+    #[command(name = "reset-2fa")]
     Reset2fa {
         login: String,
         #[arg(long, default_value = "authbar.sqlite")]

@@ -276,6 +276,71 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Like [`Browser::login`], but `None` when the server is gone.
+    pub async fn try_login(&self, login: &str, password: &str) -> Option<Page> {
+        let page = self.try_send(self.client.get(self.url("/login"))).await?;
+        let csrf = page.field("csrf")?;
+        self.try_send(self.client.post(self.url("/login")).form(&[
+            ("login", login),
+            ("password", password),
+            ("csrf", &csrf),
+        ]))
+        .await
+    }
+
+    async fn try_send(&self, req: reqwest::RequestBuilder) -> Option<Page> {
+        let resp = req
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .ok()?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        self.store(&headers);
+        let body = resp.text().await.ok()?;
+        Some(Page {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Opens set-up and activates with the code at `unix_secs`; `None` when the server is gone.
+    pub async fn try_activate(&self, unix_secs: u64) -> Option<Page> {
+        let page = self
+            .try_send(self.client.get(self.url("/settings/profile/2fa")))
+            .await?;
+        let secret = page
+            .body
+            .contains("id=\"text-code\"")
+            .then(|| page.text_code())?;
+        let csrf = page.field("csrf")?;
+        let code = code_at(&secret, unix_secs);
+        self.try_send(
+            self.client
+                .post(self.url("/settings/profile/2fa/activate"))
+                .form(&[("code", code.as_str()), ("csrf", &csrf)]),
+        )
+        .await
+    }
+}
+
+/// Activates 2FA for a signed-in browser with codes at `unix_secs`.
+pub async fn activate_at(b: &Browser, unix_secs: u64) -> String {
+    let page = b.get("/settings/profile/2fa").await;
+    let secret = page.text_code();
+    let csrf = page.field("csrf").unwrap();
+    let done = b
+        .post(
+            "/settings/profile/2fa/activate",
+            &[("code", &code_at(&secret, unix_secs)), ("csrf", &csrf)],
+        )
+        .await;
+    done.assert_contains("is now <strong id=\"twofa-state\">on</strong>");
+    secret
+}
+
 /// Logs in with the password and lands signed in (no 2FA).
 pub async fn signed_in(server: &TestServer, login: &str, password: &str) -> Browser {
     let b = server.browser();

@@ -8,7 +8,7 @@ ROOT=$(pwd)
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages the tests need, installed only when missing.
-APT_PACKAGES=(oathtool)
+APT_PACKAGES=(oathtool chromium chromium-driver)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -32,11 +32,43 @@ setup() {
   fi
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  # wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock.
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3}' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    log "installing wasm-bindgen-cli $want (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "=$want"
+  fi
+  # Node tools (playwright-core, binaryen's wasm-opt, web-ext), pinned by package-lock.json.
+  if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.authbar-lock; then
+    log "installing Node tools (npm ci)"
+    npm ci --no-audit --no-fund
+    cp package-lock.json node_modules/.authbar-lock
+  fi
+}
+
+VERSION=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
+
+build_extension() {
+  log "building the extension's WebAssembly (size profile, wasm-bindgen, wasm-opt -Oz)"
+  cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown --profile wasm-release
+  local out="$ROOT/dist/extension"
+  rm -rf "$out" && mkdir -p "$out/wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" \
+    target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals "$out/wasm/authbar_wasm_bg.wasm" -o "$out/wasm/authbar_wasm_bg.wasm"
+  cp manifest.json "$out/"
+  cp -r extension/. "$out/"
+  rm -f "$ROOT/dist/authbar-$VERSION.zip"
+  (cd "$out" && python3 -m zipfile -c "$ROOT/dist/authbar-$VERSION.zip" .)
+  log "extension: $out (load unpacked), dist/authbar-$VERSION.zip; wasm $(stat -c %s "$out/wasm/authbar_wasm_bg.wasm") bytes"
 }
 
 build() {
   log "building the authbar command and the companion server (release)"
   cargo build --release --locked -p authbar-cli -p authbar-server
+  build_extension
 }
 
 # The demo server's data lives in .authbar/ (git-ignored): an SQLite file and its key.
@@ -79,6 +111,15 @@ test_all() {
   cargo build --locked -p authbar-core --target wasm32-unknown-unknown
   log "Rust tests (core vectors and properties, QR, oathtool differential, CLI, server over real HTTP)"
   cargo test --locked --workspace
+  build_extension
+  log "the wasm adapter in headless Chromium (wasm-bindgen-test)"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
+    WASM_BINDGEN_USE_BROWSER=1 cargo test --locked -p authbar-wasm --target wasm32-unknown-unknown
+  log "web-ext lint (Firefox rules)"
+  node_modules/.bin/web-ext lint --source-dir dist/extension --self-hosted --output text 2>&1 | tee target/web-ext-lint.txt
+  grep -q '^errors *0' target/web-ext-lint.txt || { echo "web-ext lint reported errors" >&2; return 1; }
+  log "the extension in headless Chromium (Playwright, node's test runner)"
+  node --test --test-concurrency=1 tests/e2e/
 }
 
 bench() {

@@ -42,9 +42,11 @@ mod percent;
 pub mod qr;
 mod secret;
 pub mod uri;
+pub mod vault;
 
 pub use account::{Account, AccountError, OtpType};
 pub use import::{Import, ImportError, dedupe, import_payload, import_text};
 pub use otp::{Algorithm, Code, Match, TimedCode};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use secret::{Secret, SecretError};
+pub use vault::{Vault, VaultError};

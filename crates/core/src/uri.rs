@@ -403,3 +403,148 @@ pub fn format(account: &Account) -> String {
     }
     uri
 }
+
+/// Account fields as typed into a form (the popup's "enter a secret" form), checked with the same rules
+/// and error codes as URI parameters. Empty strings mean "the default".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields {
+    /// `totp` or `hotp` (case-insensitive).
+    pub otp_type: String,
+    /// Base32 secret; spaces, `-` and lower case are accepted as in [`Secret::from_base32`].
+    pub secret: String,
+    /// Issuer (may be empty).
+    pub issuer: String,
+    /// Account name (may be empty).
+    pub name: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    /// 6–10.
+    pub digits: String,
+    /// Seconds ≥ 1 (TOTP).
+    pub period: String,
+    /// 0..2^64−1 (HOTP; default 0).
+    pub counter: String,
+}
+
+/// Builds an account from form fields (see [`Fields`]).
+pub fn from_fields(f: &Fields) -> Result<Account, UriError> {
+    let t = f.otp_type.trim();
+    let otp_type = if t.is_empty() || t.eq_ignore_ascii_case("totp") {
+        OtpType::Totp
+    } else if t.eq_ignore_ascii_case("hotp") {
+        OtpType::Hotp
+    } else {
+        return Err(UriError::UnknownType {
+            found: t.to_string(),
+        });
+    };
+    let secret = Secret::from_base32(&f.secret)?;
+    let algorithm = match f.algorithm.trim() {
+        "" => Algorithm::Sha1,
+        name => Algorithm::from_name(name).ok_or_else(|| UriError::UnknownAlgorithm {
+            found: name.to_string(),
+        })?,
+    };
+    let mut account = Account::new(otp_type, secret)
+        .with_label(Some(f.issuer.trim().to_string()), f.name.trim().to_string())
+        .with_algorithm(algorithm);
+    if !f.digits.trim().is_empty() {
+        let text = f.digits.trim();
+        let digits = parse_decimal(text)
+            .and_then(|d| check_digits(d).ok())
+            .ok_or(UriError::BadDigits { found: text.into() })?;
+        account = account
+            .with_digits(digits)
+            .map_err(|_| UriError::BadDigits { found: text.into() })?;
+    }
+    match otp_type {
+        OtpType::Totp if !f.period.trim().is_empty() => {
+            let text = f.period.trim();
+            let period = parse_decimal(text)
+                .and_then(|p| check_period(p).ok())
+                .ok_or(UriError::BadPeriod { found: text.into() })?;
+            account = account
+                .with_period(period)
+                .map_err(|_| UriError::BadPeriod { found: text.into() })?;
+        }
+        OtpType::Hotp if !f.counter.trim().is_empty() => {
+            let text = f.counter.trim();
+            account = account.with_counter(
+                parse_decimal(text).ok_or(UriError::BadCounter { found: text.into() })?,
+            );
+        }
+        _ => {}
+    }
+    Ok(account)
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    #[test]
+    fn fields_follow_uri_rules() {
+        let ok = Fields {
+            secret: "jbsw y3dp-ehpk 3pxp".into(),
+            issuer: " ACME ".into(),
+            name: "alice".into(),
+            ..Fields::default()
+        };
+        let a = from_fields(&ok).unwrap();
+        assert_eq!(
+            (a.issuer(), a.name(), a.digits(), a.period()),
+            (Some("ACME"), "alice", 6, 30)
+        );
+        let with = |f: fn(&mut Fields)| {
+            let mut x = ok.clone();
+            f(&mut x);
+            from_fields(&x)
+        };
+        assert_eq!(
+            with(|f| f.secret = "JBSWY31P".into())
+                .unwrap_err()
+                .to_string(),
+            "bad secret: '1' is not a base32 character (position 7); base32 uses only the letters A-Z and the digits 2-7"
+        );
+        assert_eq!(
+            with(|f| f.algorithm = "MD5".into()).unwrap_err().code(),
+            "unknown_algorithm"
+        );
+        assert_eq!(
+            with(|f| f.digits = "5".into()).unwrap_err().code(),
+            "bad_digits"
+        );
+        assert_eq!(
+            with(|f| f.period = "0".into()).unwrap_err().code(),
+            "bad_period"
+        );
+        assert_eq!(
+            with(|f| f.otp_type = "steam".into()).unwrap_err().code(),
+            "unknown_type"
+        );
+        assert_eq!(
+            with(|f| {
+                f.otp_type = "hotp".into();
+                f.counter = "-1".into()
+            })
+            .unwrap_err()
+            .code(),
+            "bad_counter"
+        );
+        assert_eq!(
+            with(|f| f.secret = String::new()).unwrap_err().code(),
+            "empty_secret"
+        );
+        let h = with(|f| {
+            f.otp_type = "HOTP".into();
+            f.counter = "7".into();
+            f.digits = "8".into();
+            f.algorithm = "sha256".into()
+        })
+        .unwrap();
+        assert_eq!(
+            (h.otp_type(), h.counter(), h.digits(), h.algorithm()),
+            (OtpType::Hotp, 7, 8, Algorithm::Sha256)
+        );
+    }
+}

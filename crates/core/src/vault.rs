@@ -1,0 +1,296 @@
+//! The stored account list: a versioned schema, duplicate detection on import, renaming, deleting and
+//! HOTP counters. The extension keeps [`Vault::to_json`]'s text as is; the counters stay exact (they can
+//! exceed what a JavaScript number holds).
+//!
+//! Schema 1: `{"schema": 1, "nextId": N, "entries": [{"id": 1, "account": {…}}]}`, where `account` is
+//! [`Account`]'s stable form. A later schema can wrap `entries` (for example, encrypted under a
+//! passphrase) and bump `schema`; a schema newer than this code knows is refused with
+//! [`VaultError::FutureSchema`] so that the caller leaves it untouched.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Account, Code, OtpType, TimedCode};
+
+/// The schema this code reads and writes.
+pub const SCHEMA: u32 = 1;
+
+/// Why a vault could not be loaded or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VaultError {
+    /// The stored text is not a vault.
+    Corrupt {
+        /// What is wrong.
+        detail: String,
+    },
+    /// Written by a newer version of Authbar.
+    FutureSchema {
+        /// The stored schema number.
+        found: u64,
+    },
+    /// No entry with this id.
+    NoSuchEntry {
+        /// The id asked for.
+        id: u64,
+    },
+    /// The operation needs a HOTP entry.
+    NotHotp {
+        /// The id asked for.
+        id: u64,
+    },
+}
+
+impl VaultError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultError::Corrupt { .. } => "vault_corrupt",
+            VaultError::FutureSchema { .. } => "vault_future_schema",
+            VaultError::NoSuchEntry { .. } => "no_such_entry",
+            VaultError::NotHotp { .. } => "not_hotp",
+        }
+    }
+}
+
+impl fmt::Display for VaultError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VaultError::Corrupt { detail } => {
+                write!(f, "the stored accounts cannot be read: {detail}")
+            }
+            VaultError::FutureSchema { found } => write!(
+                f,
+                "the stored accounts use schema {found}, newer than this version understands ({SCHEMA}); \
+                 they are left untouched: update Authbar"
+            ),
+            VaultError::NoSuchEntry { id } => write!(f, "there is no account with id {id}"),
+            VaultError::NotHotp { id } => write!(f, "account {id} is not counter-based (HOTP)"),
+        }
+    }
+}
+
+impl std::error::Error for VaultError {}
+
+/// One stored account with its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Stable within the vault; never reused.
+    pub id: u64,
+    /// The account.
+    pub account: Account,
+}
+
+/// The account list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Vault {
+    schema: u32,
+    next_id: u64,
+    entries: Vec<Entry>,
+}
+
+/// What an import added.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Added {
+    /// Ids of the new entries.
+    pub ids: Vec<u64>,
+    /// Accounts that were already there (same secret, issuer and name), not added again.
+    pub duplicates: Vec<Account>,
+}
+
+#[derive(Deserialize)]
+struct SchemaOnly {
+    schema: u64,
+}
+
+impl Vault {
+    /// An empty vault.
+    pub fn new() -> Self {
+        Vault {
+            schema: SCHEMA,
+            next_id: 1,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Reads stored text. A newer schema is refused before anything else is read.
+    pub fn from_json(text: &str) -> Result<Self, VaultError> {
+        let corrupt = |e: serde_json::Error| VaultError::Corrupt {
+            detail: e.to_string(),
+        };
+        let version: SchemaOnly = serde_json::from_str(text).map_err(corrupt)?;
+        if version.schema > u64::from(SCHEMA) {
+            return Err(VaultError::FutureSchema {
+                found: version.schema,
+            });
+        }
+        if version.schema != u64::from(SCHEMA) {
+            return Err(VaultError::Corrupt {
+                detail: format!("unknown schema {}", version.schema),
+            });
+        }
+        let vault: Vault = serde_json::from_str(text).map_err(corrupt)?;
+        let mut ids: Vec<u64> = vault.entries.iter().map(|e| e.id).collect();
+        ids.sort_unstable();
+        if ids.windows(2).any(|w| w[0] == w[1])
+            || ids.last().is_some_and(|&max| max >= vault.next_id)
+        {
+            return Err(VaultError::Corrupt {
+                detail: "entry ids are repeated or not below nextId".into(),
+            });
+        }
+        Ok(vault)
+    }
+
+    /// The text to store.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain types cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The entries, in the order they were added.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    fn entry_mut(&mut self, id: u64) -> Result<&mut Entry, VaultError> {
+        self.entries
+            .iter_mut()
+            .find(|e| e.id == id)
+            .ok_or(VaultError::NoSuchEntry { id })
+    }
+
+    /// Adds accounts that are not already present (same secret, issuer and name).
+    pub fn add(&mut self, accounts: Vec<Account>) -> Added {
+        let mut added = Added::default();
+        for account in accounts {
+            if self.entries.iter().any(|e| e.account.same_entry(&account)) {
+                added.duplicates.push(account);
+                continue;
+            }
+            let id = self.next_id;
+            self.next_id += 1;
+            self.entries.push(Entry { id, account });
+            added.ids.push(id);
+        }
+        added
+    }
+
+    /// Changes an entry's issuer and name.
+    pub fn rename(
+        &mut self,
+        id: u64,
+        issuer: Option<String>,
+        name: String,
+    ) -> Result<(), VaultError> {
+        self.entry_mut(id)?.account.rename(issuer, name);
+        Ok(())
+    }
+
+    /// Deletes an entry; returns it.
+    pub fn remove(&mut self, id: u64) -> Result<Entry, VaultError> {
+        let index = self
+            .entries
+            .iter()
+            .position(|e| e.id == id)
+            .ok_or(VaultError::NoSuchEntry { id })?;
+        Ok(self.entries.remove(index))
+    }
+
+    /// HOTP: moves the counter on and returns the new code.
+    pub fn next_hotp(&mut self, id: u64) -> Result<Code, VaultError> {
+        let entry = self.entry_mut(id)?;
+        if entry.account.otp_type() != OtpType::Hotp {
+            return Err(VaultError::NotHotp { id });
+        }
+        entry.account.advance_counter();
+        Ok(entry.account.code_at(0).code)
+    }
+
+    /// Every entry's code at `unix_secs`.
+    pub fn codes_at(&self, unix_secs: u64) -> Vec<(u64, TimedCode)> {
+        self.entries
+            .iter()
+            .map(|e| (e.id, e.account.code_at(unix_secs)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import_text;
+
+    fn account(uri: &str) -> Account {
+        import_text(uri).unwrap().accounts.remove(0)
+    }
+
+    #[test]
+    fn add_dedupe_rename_remove_round_trip() {
+        let mut v = Vault::new();
+        let a = account("otpauth://totp/X:a?secret=JBSWY3DPEHPK3PXP");
+        let h = account(
+            "otpauth://hotp/Y:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=18446744073709551614",
+        );
+        let added = v.add(vec![a.clone(), h.clone(), a.clone()]);
+        assert_eq!(added.ids, vec![1, 2]);
+        assert_eq!(added.duplicates, vec![a.clone()]);
+        assert_eq!(v.add(vec![a.clone()]).duplicates.len(), 1);
+        v.rename(1, Some("Z".into()), "renamed".into()).unwrap();
+        assert_eq!(
+            v.next_hotp(2).unwrap(),
+            v.entries()[1].account.code_at(0).code
+        );
+        assert_eq!(v.entries()[1].account.counter(), u64::MAX);
+        let text = v.to_json();
+        assert!(text.contains("\"counter\":18446744073709551615"), "{text}");
+        let back = Vault::from_json(&text).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(v.remove(1).unwrap().account.name(), "renamed");
+        // Ids are never reused.
+        assert_eq!(v.add(vec![a]).ids, vec![3]);
+        assert_eq!(v.codes_at(59).len(), 2);
+    }
+
+    #[test]
+    fn errors() {
+        let mut v = Vault::new();
+        v.add(vec![account("otpauth://totp/X:a?secret=JBSWY3DPEHPK3PXP")]);
+        assert_eq!(
+            v.rename(9, None, "x".into()),
+            Err(VaultError::NoSuchEntry { id: 9 })
+        );
+        assert_eq!(v.remove(9).unwrap_err().code(), "no_such_entry");
+        assert_eq!(v.next_hotp(1), Err(VaultError::NotHotp { id: 1 }));
+        let future = Vault::from_json(r#"{"schema": 2, "whatever": true}"#).unwrap_err();
+        assert_eq!(future, VaultError::FutureSchema { found: 2 });
+        assert!(future.to_string().contains("left untouched"));
+        assert_eq!(Vault::from_json("{").unwrap_err().code(), "vault_corrupt");
+        assert_eq!(
+            Vault::from_json(r#"{"schema": 0}"#).unwrap_err().code(),
+            "vault_corrupt"
+        );
+        let dup =
+            r#"{"schema":1,"nextId":5,"entries":[{"id":1,"account":ACC},{"id":1,"account":ACC}]}"#
+                .replace(
+                    "ACC",
+                    &serde_json::to_string(&v.entries()[0].account).unwrap(),
+                );
+        assert!(
+            Vault::from_json(&dup)
+                .unwrap_err()
+                .to_string()
+                .contains("repeated")
+        );
+        let bad_digits = v.to_json().replace("\"digits\":6", "\"digits\":4");
+        assert!(
+            Vault::from_json(&bad_digits)
+                .unwrap_err()
+                .to_string()
+                .contains("digits must be from 6 to 10")
+        );
+    }
+}

@@ -1,0 +1,29 @@
+// Small DOM helpers and i18n of the static HTML.
+import { msg } from './ext.js';
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+/** Creates an element with properties, attributes (`attrs`) and children. */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  const { attrs, ...rest } = props;
+  Object.assign(node, rest);
+  for (const [k, v] of Object.entries(attrs ?? {})) node.setAttribute(k, v);
+  for (const child of children.flat()) {
+    if (child != null) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/** Fills `data-i18n` texts, placeholders and labels from _locales. */
+export function localize(root = document) {
+  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = msg(node.dataset.i18n);
+  for (const node of root.querySelectorAll('[data-i18n-placeholder]')) node.placeholder = msg(node.dataset.i18nPlaceholder);
+  for (const node of root.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', msg(node.dataset.i18nLabel));
+}
+
+/** Shows an error under a field (or hides it with an empty message). */
+export function showError(node, message) {
+  node.textContent = message ?? '';
+  node.hidden = !message;
+}

@@ -1,0 +1,329 @@
+// The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
+// QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
+import init, { Authbar } from './wasm/authbar_wasm.js';
+import { msg, uiLanguage, loadVault, saveVault, captureVisibleTab } from './ext.js';
+import { $, el, localize, showError } from './dom.js';
+import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
+
+performance.mark('authbar:start');
+
+const SEARCH_FROM = 5;      // show the search field from this many accounts on
+const LOW_SECONDS = 5;      // the ring turns red in the last seconds
+
+let core;                   // Authbar (wasm): the account list and any pending import
+let readonly = false;       // the stored list is from a newer version: show it as untouchable
+let rows = new Map();       // id → {li, code, ring, seconds, account}
+let lastCodes = new Map();  // id → code shown
+let selection = [];         // preview: indices chosen
+
+const status = (text) => { $('#status').textContent = ''; requestAnimationFrame(() => { $('#status').textContent = text; }); };
+const label = (a) => [a.issuer, a.name].filter(Boolean).join(' – ') || '—';
+const grouped = (code) => code.length === 6 || code.length === 8 ? `${code.slice(0, code.length / 2)} ${code.slice(code.length / 2)}` : code.replace(/(\d{3})(?=\d)/g, '$1 ');
+
+async function persist() {
+  const text = core.toJson();
+  try {
+    await saveVault(text);
+  } catch (e) {
+    // The old value is still stored: reload it so the page shows what is really kept.
+    showError($('#banner'), msg('saveFailed', e.message));
+    core = new Authbar(await loadVault());
+    render();
+    throw e;
+  }
+}
+
+function ring(seconds, fraction) {
+  const r = 11, c = 2 * Math.PI * r;
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 28 28');
+  svg.setAttribute('class', 'ring');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.innerHTML = `<circle class="track" cx="14" cy="14" r="${r}"/><circle class="left" cx="14" cy="14" r="${r}" stroke-dasharray="${c}"/><text x="14" y="14"></text>`;
+  return { svg, update(s, f) {
+    svg.querySelector('.left').setAttribute('stroke-dashoffset', String(c * (1 - f)));
+    svg.querySelector('text').textContent = String(s);
+    svg.classList.toggle('low', s <= LOW_SECONDS);
+  } };
+}
+
+function render() {
+  const list = $('#accounts');
+  list.replaceChildren();
+  rows = new Map();
+  lastCodes = new Map();
+  const accounts = readonly ? [] : core.accounts();
+  for (const a of accounts) list.append(row(a));
+  $('#empty').hidden = readonly || accounts.length > 0;
+  $('#search').hidden = accounts.length < SEARCH_FROM;
+  filter();
+  tick();
+}
+
+function row(a) {
+  const code = el('span', { className: 'code' });
+  const entry = el('div', { className: 'entry', tabIndex: 0, attrs: { role: 'button', 'aria-label': msg('copy', label(a)) } },
+    el('span', { className: 'issuer' }, a.issuer ?? ''),
+    el('span', { className: 'name' }, a.name || (a.issuer ? '' : '—')),
+    code);
+  entry.addEventListener('click', () => copy(a.id, entry));
+  entry.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); copy(a.id, entry); } });
+  const actions = el('div', { className: 'actions' });
+  if (a.type === 'hotp') {
+    actions.append(el('button', { type: 'button', className: 'next', textContent: msg('next'), onclick: () => nextHotp(a.id) }));
+  }
+  actions.append(
+    el('button', { type: 'button', className: 'rename', textContent: msg('rename'), attrs: { 'aria-label': `${msg('rename')}: ${label(a)}` }, onclick: () => startRename(a) }),
+    el('button', { type: 'button', className: 'delete', textContent: msg('delete'), attrs: { 'aria-label': `${msg('delete')}: ${label(a)}` }, onclick: () => remove(a) }),
+  );
+  const li = el('li', { attrs: { 'data-id': String(a.id) } });
+  let r = null;
+  if (a.type === 'totp') {
+    r = ring(0, 1);
+    li.append(r.svg);
+  }
+  li.append(entry, actions);
+  rows.set(a.id, { li, code, ring: r, account: a, entry });
+  return li;
+}
+
+function tick() {
+  if (readonly || !core) return;
+  const now = Date.now();
+  let renewed = false;
+  for (const c of core.codes(now)) {
+    const r = rows.get(c.id);
+    if (!r) continue;
+    if (lastCodes.get(c.id) !== c.code) {
+      if (lastCodes.has(c.id)) renewed = true;
+      lastCodes.set(c.id, c.code);
+      r.code.textContent = grouped(c.code);
+      r.code.dataset.code = c.code;
+    }
+    if (r.ring) {
+      const seconds = Math.ceil(c.remainingMs / 1000);
+      r.ring.update(seconds, c.remainingMs / c.periodMs);
+    }
+  }
+  // Announce renewals once, not every second.
+  if (renewed && document.activeElement?.closest?.('#accounts')) status(msg('codesRenewed'));
+}
+
+async function copy(id, entry) {
+  const code = rows.get(id)?.code.dataset.code;
+  if (!code) return;
+  try {
+    await navigator.clipboard.writeText(code);
+    entry.classList.add('copied');
+    setTimeout(() => entry.classList.remove('copied'), 1200);
+    status(msg('copied'));
+  } catch {
+    status(msg('copyFailed'));
+  }
+}
+
+async function nextHotp(id) {
+  core.nextHotp(id);
+  await persist();
+  tick();
+}
+
+function startRename(a) {
+  const r = rows.get(a.id);
+  const issuer = el('input', { value: a.issuer ?? '', attrs: { 'aria-label': msg('issuer') } });
+  const name = el('input', { value: a.name, attrs: { 'aria-label': msg('accountName') } });
+  const form = el('form', { className: 'rename-form' }, issuer, name,
+    el('div', {}, el('button', { type: 'submit', textContent: msg('save') }), ' ',
+      el('button', { type: 'button', textContent: msg('cancel'), onclick: render })));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    core.rename(a.id, issuer.value, name.value);
+    await persist();
+    render();
+  });
+  r.entry.replaceWith(form);
+  issuer.focus();
+}
+
+async function remove(a) {
+  if (!confirm(msg('confirmDelete', label(a)))) return;
+  core.remove(a.id);
+  await persist();
+  render();
+  status(msg('deleted'));
+}
+
+function filter() {
+  const q = $('#search').value.trim().toLowerCase();
+  for (const r of rows.values()) {
+    r.li.hidden = q !== '' && !label(r.account).toLowerCase().includes(q);
+  }
+}
+
+// ---- Adding ----
+
+function showPreview(preview) {
+  const list = $('#preview-list');
+  list.replaceChildren();
+  selection = [];
+  preview.accounts.forEach((a, i) => {
+    const box = el('input', { type: 'checkbox', checked: !a.duplicate, disabled: a.duplicate });
+    if (!a.duplicate) selection.push(i);
+    box.addEventListener('change', () => {
+      selection = box.checked ? [...selection, i] : selection.filter((j) => j !== i);
+      $('#preview-commit').disabled = selection.length === 0;
+    });
+    const notes = [];
+    if (a.duplicate) notes.push(el('span', { className: 'dup' }, ` (${msg('alreadyAdded')})`));
+    if (a.secretBits < 128) notes.push(el('span', { className: 'weak' }, ` (${msg('weakSecret', a.secretBits)})`));
+    list.append(el('li', {}, el('label', {}, box, ' ', label(a), ...notes)));
+  });
+  const problems = $('#preview-problems');
+  problems.replaceChildren();
+  for (const s of preview.skipped) problems.append(el('p', { className: 'error' }, `${msg('skipped')}: ${label(s)}: ${s.message}`));
+  for (const p of preview.problems) {
+    problems.append(el('p', { className: 'error' }, p.code === 'not_authenticator' ? `${msg('notAuthenticator')} ${p.text}` : p.message));
+  }
+  $('#preview-commit').disabled = selection.length === 0;
+  $('#preview-commit').hidden = preview.accounts.length === 0;
+  $('#preview').hidden = false;
+  $('#preview-commit').focus();
+}
+
+async function commit() {
+  const report = core.commit(Uint32Array.from(selection));
+  await persist();
+  $('#preview').hidden = true;
+  render();
+  const parts = [msg('added', report.added)];
+  if (report.duplicates) parts.push(msg('duplicates', report.duplicates));
+  status(parts.join('. '));
+  $('#add-text').value = '';
+  closeAdd();
+}
+
+function submitText(e) {
+  e.preventDefault();
+  const text = $('#add-text').value.trim();
+  const errorNode = $('#add-text-error');
+  showError(errorNode, '');
+  try {
+    const preview = /^otpauth(-migration)?:\/\//i.test(text) || text.includes('://')
+      ? core.previewText(text)
+      : core.previewFields({
+        type: $('#add-type').value, secret: text, issuer: $('#add-issuer').value, name: $('#add-name').value,
+        algorithm: $('#add-algorithm').value, digits: $('#add-digits').value, period: $('#add-period').value,
+        counter: $('#add-counter').value,
+      });
+    showPreview(preview);
+  } catch (err) {
+    showError(errorNode, err.message);
+    $('#add-text').setAttribute('aria-invalid', 'true');
+  }
+}
+
+async function importBlobs(files) {
+  const errorNode = $('#qr-error');
+  showError(errorNode, '');
+  const errors = [];
+  let preview = null;
+  for (const file of files) {
+    const name = file.name || 'image';
+    if (file.size > MAX_BYTES) {
+      errors.push(msg('tooLarge', name, (file.size / 1048576).toFixed(1)));
+      continue;
+    }
+    try {
+      const { data, width, height } = await pixelsOf(file);
+      // Several images add up to one preview.
+      preview = core.previewQr(data, width, height, preview !== null);
+    } catch (err) {
+      if (err instanceof ImageError) errors.push(msg('notAnImage', name));
+      else if (err.code === 'no_qr') errors.push(msg('noQrInImage', name));
+      else errors.push(err.message);
+    }
+  }
+  showError(errorNode, errors.join('\n'));
+  if (preview) showPreview(preview);
+}
+
+/** Scans the visible tab. `screenshot` lets tests inject the capture. */
+export async function scanPage(screenshot = null) {
+  const errorNode = $('#qr-error');
+  showError(errorNode, '');
+  let dataUrl;
+  try {
+    dataUrl = screenshot ?? await captureVisibleTab();
+  } catch {
+    showError(errorNode, msg('captureFailed'));
+    return;
+  }
+  const { data, width, height } = await pixelsOf(await blobOf(dataUrl));
+  try {
+    showPreview(core.previewQr(data, width, height, false));
+  } catch (err) {
+    showError(errorNode, err.code === 'no_qr' ? msg('noQrOnPage') : err.message);
+  }
+}
+
+function openAdd() {
+  $('#add').hidden = false;
+  $('#toggle-add').setAttribute('aria-expanded', 'true');
+  $('#toggle-add').textContent = msg('close');
+  $('#add-text').focus();
+}
+
+function closeAdd() {
+  $('#add').hidden = true;
+  $('#toggle-add').setAttribute('aria-expanded', 'false');
+  $('#toggle-add').textContent = msg('add');
+}
+
+function wire() {
+  $('#toggle-add').addEventListener('click', () => ($('#add').hidden ? openAdd() : closeAdd()));
+  $('#text-form').addEventListener('submit', submitText);
+  $('#add-text').addEventListener('input', () => { showError($('#add-text-error'), ''); $('#add-text').removeAttribute('aria-invalid'); });
+  $('#add-file').addEventListener('change', async (e) => { await importBlobs([...e.target.files]); e.target.value = ''; });
+  $('#scan-page').addEventListener('click', () => scanPage());
+  $('#preview-commit').addEventListener('click', commit);
+  $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; });
+  $('#search').addEventListener('input', filter);
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) { if ($('#add').hidden) openAdd(); await importBlobs(files); }
+  });
+  document.addEventListener('paste', async (e) => {
+    const files = [...(e.clipboardData?.items ?? [])].filter((i) => i.kind === 'file' && i.type.startsWith('image/')).map((i) => i.getAsFile());
+    if (files.length) { e.preventDefault(); if ($('#add').hidden) openAdd(); await importBlobs(files); }
+  });
+}
+
+async function main() {
+  document.documentElement.lang = uiLanguage().split('-')[0];
+  localize();
+  wire();
+  await init();
+  try {
+    core = new Authbar(await loadVault());
+  } catch (err) {
+    if (err.code !== 'vault_future_schema' && err.code !== 'vault_corrupt') throw err;
+    // Never overwrite what we cannot read: no writes happen in read-only mode.
+    readonly = true;
+    document.body.classList.add('readonly');
+    showError($('#banner'), err.code === 'vault_future_schema' ? msg('futureSchema') : err.message);
+  }
+  render();
+  performance.mark('authbar:painted');
+  performance.measure('authbar:open', 'authbar:start', 'authbar:painted');
+  document.body.classList.remove('loading');
+  document.body.classList.add('ready');
+  setInterval(tick, 250);
+}
+
+main();
+// For tests and the benchmark: the scan entry point with an injected screenshot.
+globalThis.authbarScanPage = scanPage;

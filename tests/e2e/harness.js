@@ -1,0 +1,75 @@
+// Launches headless Chromium with dist/extension loaded, and helpers shared by the browser tests.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const EXTENSION = join(ROOT, 'dist/extension');
+
+/** Chromium's id for an unpacked extension: sha256 of its path, first 32 hex digits mapped 0-f → a-p. */
+export function extensionId(dir = EXTENSION) {
+  const hex = createHash('sha256').update(dir).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
+export async function launch({ userDataDir, locale = 'en-US' } = {}) {
+  const dir = userDataDir ?? mkdtempSync(join(tmpdir(), 'authbar-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    locale,
+    args: [
+      `--disable-extensions-except=${EXTENSION}`, `--load-extension=${EXTENSION}`, '--no-sandbox', '--disable-gpu',
+      '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', `--lang=${locale}`,
+    ],
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
+  return { context, dir, cleanup: async () => { await context.close(); if (!userDataDir) rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** Opens the popup page (as a tab) at a fixed clock, and waits for the first paint. */
+export async function openPopup(context, unixSecs) {
+  const page = await context.newPage();
+  if (unixSecs !== undefined) await page.clock.setFixedTime(new Date(unixSecs * 1000));
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(`chrome-extension://${extensionId()}/popup.html`);
+  await page.waitForSelector('body.ready');
+  return page;
+}
+
+/** oathtool's code: the reference. */
+export function oathtool({ secret, time, digits = 6, period = 30, algorithm = 'SHA1' }) {
+  return execFileSync('oathtool', [`--totp=${algorithm}`, '-b', `--digits=${digits}`, `--time-step-size=${period}s`, '-N', `@${time}`, secret]).toString().trim();
+}
+
+/** The codes shown, in list order, without the grouping space. */
+export async function shownCodes(page) {
+  return page.$$eval('#accounts .code', (nodes) => nodes.map((n) => n.textContent.replace(/\s/g, '')));
+}
+
+/** The stored vault text (chrome.storage.local), read from an extension page. */
+export async function storedVault(page) {
+  return page.evaluate(async () => (await chrome.storage.local.get('vault')).vault ?? null);
+}
+
+/** Adds by pasting text into the add field and confirming the preview. */
+export async function addText(page, text, fields = {}) {
+  if (await page.isHidden('#add')) await page.click('#toggle-add');
+  await page.fill('#add-text', text);
+  for (const [id, value] of Object.entries(fields)) {
+    if (id === 'add-type' || id === 'add-algorithm') await page.selectOption(`#${id}`, value);
+    else await page.fill(`#${id}`, value);
+  }
+  await page.click('#text-form button[type=submit]');
+}
+
+export async function confirmPreview(page) {
+  await page.waitForSelector('#preview:not([hidden])');
+  await page.click('#preview-commit');
+  await page.waitForSelector('#preview[hidden]', { state: 'attached' });
+}

@@ -7,11 +7,6 @@ export function msg(key, ...subs) {
   return api?.i18n?.getMessage(key, subs.map(String)) || key;
 }
 
-/** The browser's UI language (for <html lang>). */
-export function uiLanguage() {
-  return api?.i18n?.getUILanguage?.() ?? navigator.language;
-}
-
 const VAULT_KEY = 'vault';
 
 /** The stored account list text, or null when there is none. */

@@ -1,7 +1,7 @@
 // The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
 // QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
 import init, { Authbar } from './wasm/authbar_wasm.js';
-import { msg, uiLanguage, loadVault, saveVault, captureVisibleTab } from './ext.js';
+import { msg, loadVault, saveVault, captureVisibleTab } from './ext.js';
 import { $, el, localize, showError } from './dom.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
 
@@ -223,6 +223,7 @@ function submitText(e) {
 }
 
 async function importBlobs(files) {
+  if ($('#add').hidden) openAdd();
   const errorNode = $('#qr-error');
   showError(errorNode, '');
   const errors = [];
@@ -249,6 +250,7 @@ async function importBlobs(files) {
 
 /** Scans the visible tab. `screenshot` lets tests inject the capture. */
 export async function scanPage(screenshot = null) {
+  if ($('#add').hidden) openAdd();
   const errorNode = $('#qr-error');
   showError(errorNode, '');
   let dataUrl;
@@ -303,7 +305,7 @@ function wire() {
 }
 
 async function main() {
-  document.documentElement.lang = uiLanguage().split('-')[0];
+  document.documentElement.lang = msg('locale');
   localize();
   wire();
   await init();

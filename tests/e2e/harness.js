@@ -22,10 +22,12 @@ export async function launch({ userDataDir, locale = 'en-US' } = {}) {
     executablePath: '/usr/bin/chromium',
     headless: true,
     locale,
+    // Extension messages follow the browser's UI language: on Linux, LANGUAGE and a bare --lang.
+    env: { ...process.env, LANGUAGE: locale.split('-')[0] },
     args: [
       `--disable-extensions-except=${EXTENSION}`, `--load-extension=${EXTENSION}`, '--no-sandbox', '--disable-gpu',
       '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', `--lang=${locale}`,
+      '--disable-sync', `--lang=${locale.split('-')[0]}`,
     ],
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
@@ -61,6 +63,9 @@ export async function storedVault(page) {
 export async function addText(page, text, fields = {}) {
   if (await page.isHidden('#add')) await page.click('#toggle-add');
   await page.fill('#add-text', text);
+  if (['add-type', 'add-algorithm', 'add-digits', 'add-period', 'add-counter'].some((id) => id in fields)) {
+    await page.$eval('#advanced', (d) => { d.open = true; });
+  }
   for (const [id, value] of Object.entries(fields)) {
     if (id === 'add-type' || id === 'add-algorithm') await page.selectOption(`#${id}`, value);
     else await page.fill(`#${id}`, value);

@@ -33,16 +33,23 @@ async function persist() {
   }
 }
 
-function ring(seconds, fraction) {
+const SVG = 'http://www.w3.org/2000/svg';
+const svgEl = (tag, attrs) => {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+};
+
+/** The countdown ring: the arc left is the fraction of the step left, with the seconds inside. */
+function ring() {
   const r = 11, c = 2 * Math.PI * r;
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 0 28 28');
-  svg.setAttribute('class', 'ring');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.innerHTML = `<circle class="track" cx="14" cy="14" r="${r}"/><circle class="left" cx="14" cy="14" r="${r}" stroke-dasharray="${c}"/><text x="14" y="14"></text>`;
+  const svg = svgEl('svg', { viewBox: '0 0 28 28', class: 'ring', 'aria-hidden': 'true' });
+  const left = svgEl('circle', { class: 'left', cx: 14, cy: 14, r, 'stroke-dasharray': c });
+  const text = svgEl('text', { x: 14, y: 14 });
+  svg.append(svgEl('circle', { class: 'track', cx: 14, cy: 14, r }), left, text);
   return { svg, update(s, f) {
-    svg.querySelector('.left').setAttribute('stroke-dashoffset', String(c * (1 - f)));
-    svg.querySelector('text').textContent = String(s);
+    left.setAttribute('stroke-dashoffset', String(c * (1 - f)));
+    text.textContent = String(s);
     svg.classList.toggle('low', s <= LOW_SECONDS);
   } };
 }
@@ -79,7 +86,7 @@ function row(a) {
   const li = el('li', { attrs: { 'data-id': String(a.id) } });
   let r = null;
   if (a.type === 'totp') {
-    r = ring(0, 1);
+    r = ring();
     li.append(r.svg);
   }
   li.append(entry, actions);

@@ -128,6 +128,8 @@ bench() {
   log "benchmarks (numbers only; nothing here is a pass/fail test)"
   AUTHBAR_QR_DIR="$qr_dir" cargo bench --locked -p authbar-cli
   cargo bench --locked -p authbar-server
+  build_extension
+  node tests/e2e/bench.mjs
 }
 
 case "${1:-}" in

@@ -16,10 +16,16 @@ fn js_error(code: &str, message: &str) -> JsValue {
     error.into()
 }
 
+/// Crosses the boundary as JSON text parsed by the browser: the core already carries serde_json for
+/// its stored schema, and reusing it keeps the wasm smaller than a second serializer would.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error("internal", &e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| js_error("internal", &e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsValue> {
+    let text: String = js_sys::JSON::stringify(value)?.into();
+    serde_json::from_str(&text).map_err(|e| js_error("bad_fields", &e.to_string()))
 }
 
 fn vault_error(e: &VaultError) -> JsValue {
@@ -261,8 +267,7 @@ impl Authbar {
     /// counter}`, strings) into a preview.
     #[wasm_bindgen(js_name = previewFields)]
     pub fn preview_fields(&mut self, fields: JsValue) -> Result<JsValue, JsValue> {
-        let f: FieldsJs = serde_wasm_bindgen::from_value(fields)
-            .map_err(|e| js_error("bad_fields", &e.to_string()))?;
+        let f: FieldsJs = from_js(&fields)?;
         let fields = Fields {
             otp_type: f.otp_type,
             secret: f.secret,

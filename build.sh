@@ -8,7 +8,7 @@ ROOT=$(pwd)
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages the tests need, installed only when missing.
-APT_PACKAGES=(oathtool chromium chromium-driver)
+APT_PACKAGES=(oathtool chromium chromium-driver sqlite3)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -92,9 +92,13 @@ Authbar companion server (models ABRA Flexi's two-factor login)
   administrator:  admin / $DEMO_ADMIN_PASSWORD   (on a new database)
   database:       $db
 
-Try the journey: log in as $DEMO_USER, open Settings > User Profile > Set Up Authentication, add the
-text code to an authenticator (or: $ROOT/target/release/authbar code <TEXT CODE>), enter the code and
-press Activate; log out and in again with the password and a fresh code.
+The extension: load $ROOT/dist/extension unpacked (chrome://extensions > Developer mode >
+Load unpacked; Firefox: about:debugging > Load Temporary Add-on > its manifest.json) and pin Authbar.
+
+Try the journey: log in as $DEMO_USER and open Settings > User Profile > Set Up Authentication. Then
+  1. click the Authbar toolbar button, then "Add" > "Scan the QR code on this page" and "Add selected";
+  2. click the account to copy its code, paste it into the page and press Activate.
+Log out and in again: the password, then a fresh code from the popup.
 
 The authbar command: $ROOT/target/release/authbar --help
 Press Ctrl-C to stop the server.
@@ -118,7 +122,8 @@ test_all() {
   log "web-ext lint (Firefox rules)"
   node_modules/.bin/web-ext lint --source-dir dist/extension --self-hosted --output text 2>&1 | tee target/web-ext-lint.txt
   grep -q '^errors *0' target/web-ext-lint.txt || { echo "web-ext lint reported errors" >&2; return 1; }
-  log "the extension in headless Chromium (Playwright, node's test runner)"
+  log "the extension in headless Chromium, and the whole journey against authbar-server (Playwright, node's test runner)"
+  cargo build --locked -p authbar-server
   node --test --test-concurrency=1 tests/e2e/
 }
 

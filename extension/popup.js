@@ -20,16 +20,20 @@ const status = (text) => { $('#status').textContent = ''; requestAnimationFrame(
 const label = (a) => [a.issuer, a.name].filter(Boolean).join(' – ') || '—';
 const grouped = (code) => code.length === 6 || code.length === 8 ? `${code.slice(0, code.length / 2)} ${code.slice(code.length / 2)}` : code.replace(/(\d{3})(?=\d)/g, '$1 ');
 
+/** Stores the list; on failure shows why, reloads what is really stored, and returns false. */
 async function persist() {
   const text = core.toJson();
   try {
     await saveVault(text);
+    showError($('#banner'), '');
+    return true;
   } catch (e) {
-    // The old value is still stored: reload it so the page shows what is really kept.
+    // The old value is still stored (one storage.set is atomic): show that, not the unsaved change.
     showError($('#banner'), msg('saveFailed', e.message));
     core = new Authbar(await loadVault());
+    $('#preview').hidden = true;
     render();
-    throw e;
+    return false;
   }
 }
 
@@ -131,8 +135,7 @@ async function copy(id, entry) {
 
 async function nextHotp(id) {
   core.nextHotp(id);
-  await persist();
-  tick();
+  if (await persist()) tick();
 }
 
 function startRename(a) {
@@ -145,8 +148,7 @@ function startRename(a) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     core.rename(a.id, issuer.value, name.value);
-    await persist();
-    render();
+    if (await persist()) render();
   });
   r.entry.replaceWith(form);
   issuer.focus();
@@ -155,7 +157,7 @@ function startRename(a) {
 async function remove(a) {
   if (!confirm(msg('confirmDelete', label(a)))) return;
   core.remove(a.id);
-  await persist();
+  if (!(await persist())) return;
   render();
   status(msg('deleted'));
 }
@@ -199,7 +201,7 @@ function showPreview(preview) {
 
 async function commit() {
   const report = core.commit(Uint32Array.from(selection));
-  await persist();
+  if (!(await persist())) return;
   $('#preview').hidden = true;
   render();
   const parts = [msg('added', report.added)];

@@ -261,6 +261,25 @@ test('accounts and HOTP counters persist across popup close and browser restart;
   }
 });
 
+test('a write that fails leaves the stored accounts as they were, and says so', async () => {
+  await withPopup(async (page) => {
+    await addText(page, 'JBSWY3DPEHPK3PXP', { 'add-name': 'kept' });
+    await confirmPreview(page);
+    const before = await storedVault(page);
+    await page.evaluate(() => {
+      chrome.storage.local.set = () => Promise.reject(new Error('QUOTA_BYTES quota exceeded'));
+    });
+    await addText(page, `otpauth://totp/New:lost?secret=${RFC}`);
+    await page.waitForSelector('#preview:not([hidden])');
+    await page.click('#preview-commit');
+    await page.waitForSelector('#banner:not([hidden])');
+    assert.match(await page.textContent('#banner'), /Saving failed; your accounts are as they were before\. \(QUOTA_BYTES quota exceeded\)/);
+    // The list shows what is really stored: the new account is not pretended to be saved.
+    assert.deepEqual(await page.$$eval('#accounts .name', (n) => n.map((x) => x.textContent)), ['kept']);
+    assert.equal(await storedVault(page), before);
+  });
+});
+
 test('Czech browsers get the Czech interface', async () => {
   await withPopup(async (page) => {
     assert.equal(await page.textContent('#toggle-add'), 'Přidat');

@@ -317,9 +317,10 @@ async function main() {
   document.documentElement.lang = msg('locale');
   localize();
   wire();
-  await init();
+  // Compile the wasm and read storage at the same time.
+  const [, stored] = await Promise.all([init(), loadVault()]);
   try {
-    core = new Authbar(await loadVault());
+    core = new Authbar(stored);
   } catch (err) {
     if (err.code !== 'vault_future_schema' && err.code !== 'vault_corrupt') throw err;
     // Never overwrite what we cannot read: no writes happen in read-only mode.

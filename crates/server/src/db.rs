@@ -14,6 +14,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0002_sessions.sql"),
     ),
     ("0003_audit", include_str!("../migrations/0003_audit.sql")),
+    (
+        "0004_one_time_passwords",
+        include_str!("../migrations/0004_one_time_passwords.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) and migrates the database file.

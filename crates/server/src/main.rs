@@ -134,7 +134,8 @@ fn user_command(cmd: UserCommand) -> Result<()> {
                 if admin { "administrator" } else { "user" }
             );
             if generated {
-                println!("password: {password}");
+                db.call_sync(|c| users::require_password_change(c, &login))?;
+                println!("one-time password (to be changed at the first login): {password}");
             }
         }
         UserCommand::List { db } => {
@@ -183,7 +184,8 @@ fn user_command(cmd: UserCommand) -> Result<()> {
             db.call_sync(|c| users::set_password(c, &login, &hash, now()))?;
             println!("password set for {login}");
             if generated {
-                println!("password: {password}");
+                db.call_sync(|c| users::require_password_change(c, &login))?;
+                println!("one-time password (to be changed at the first login): {password}");
             }
         }
     }
@@ -210,11 +212,9 @@ async fn serve(
         let hash = crypto::hash_password(&password)?;
         db.call_sync(|c| users::create(c, "admin", &hash, true, now()))?;
         if generated {
+            db.call_sync(|c| users::require_password_change(c, "admin"))?;
             println!("created administrator 'admin' with the one-time password: {password}");
-            println!(
-                "(it is shown only now; change it with: authbar-server user set-password admin --db {})",
-                db_path.display()
-            );
+            println!("(it is shown only now and must be changed at the first login)");
         } else {
             println!("created administrator 'admin' with the given password");
         }

@@ -20,6 +20,8 @@ pub const SESSION_COOKIE: &str = "authbar_session";
 pub const PENDING_COOKIE: &str = "authbar_pending";
 /// The CSRF double-submit cookie.
 pub const CSRF_COOKIE: &str = "authbar_csrf";
+/// Where a user changes the password (and must, with a one-time password).
+pub const PASSWORD_PAGE: &str = "/settings/password";
 /// How long a signed-in session lasts.
 pub const SESSION_SECS: i64 = 12 * 3600;
 /// How long the code page waits after the password.
@@ -182,6 +184,10 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match user_for(state, &parts.headers, SESSION_COOKIE, "sessions").await {
+            Ok(Some(user)) if user.must_change_password && parts.uri.path() != PASSWORD_PAGE => {
+                // A one-time password: nothing but the password page until it is replaced.
+                Err(Redirect::to(PASSWORD_PAGE).into_response())
+            }
             Ok(Some(user)) => {
                 let csrf = cookie(&parts.headers, CSRF_COOKIE).unwrap_or_default();
                 Ok(SignedIn { user, csrf })

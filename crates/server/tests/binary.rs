@@ -102,6 +102,42 @@ async fn first_start_creates_the_admin_and_user_commands_manage_the_database() {
     );
     let b = Browser::new(&server.base);
     assert_eq!(b.login("admin", &password).await.location(), Some("/"));
+    // The one-time password must be replaced before anything else.
+    assert_eq!(b.get("/").await.location(), Some("/settings/password"));
+    assert_eq!(
+        b.get("/admin/users").await.location(),
+        Some("/settings/password")
+    );
+    let page = b.get("/settings/password").await;
+    page.assert_contains("works only once");
+    let csrf = page.field("csrf").unwrap();
+    let changed = b
+        .post(
+            "/settings/password",
+            &[
+                ("current", &password),
+                ("new", "my-own-password"),
+                ("repeat", "my-own-password"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    changed.assert_contains("Your password is changed.");
+    assert_eq!(b.get("/admin/users").await.status, StatusCode::OK);
+    assert_eq!(
+        Browser::new(&server.base)
+            .login("admin", &password)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        Browser::new(&server.base)
+            .login("admin", "my-own-password")
+            .await
+            .location(),
+        Some("/")
+    );
     // A second start does not create another administrator.
     drop(server);
     assert_eq!(start(&db).admin_password, None);
@@ -132,7 +168,10 @@ async fn first_start_creates_the_admin_and_user_commands_manage_the_database() {
     assert_eq!(code, 1);
     assert!(err.contains("a login must be"), "{err}");
     let (_, out, _) = cli(&db, &["user", "add", "gen"]);
-    assert!(out.contains("password: "), "{out}");
+    let gen_password = out
+        .split_once("one-time password (to be changed at the first login): ")
+        .map(|(_, p)| p.trim().to_string())
+        .unwrap_or_else(|| panic!("{out}"));
     let (_, out, _) = cli(&db, &["user", "list"]);
     assert!(
         out.contains("admin\tadmin\t2fa=off\tactive")
@@ -142,6 +181,20 @@ async fn first_start_creates_the_admin_and_user_commands_manage_the_database() {
 
     // A 2FA user is recovered from the command line.
     let server = start(&db);
+    // A one-time password does not open the API until it is changed on the web.
+    let resp = reqwest::Client::new()
+        .get(format!("{}/u/gen.json", server.base))
+        .basic_auth("gen", Some(&gen_password))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("has a one-time password")
+    );
     let b = Browser::new(&server.base);
     assert_eq!(
         b.login("novak", "novak-password").await.location(),

@@ -571,3 +571,53 @@ async fn cookies_are_httponly_and_samesite() {
     }
     assert!(login.headers.get("set-cookie").is_some());
 }
+
+#[tokio::test]
+async fn users_change_their_password_with_the_current_one() {
+    let server = TestServer::start().await;
+    server.add_user("olga", "olga-password", false);
+    let b = signed_in(&server, "olga", "olga-password").await;
+    b.get("/settings/profile")
+        .await
+        .assert_contains("Change password");
+    let page = b.get("/settings/password").await;
+    assert!(!page.body.contains("works only once"));
+    let csrf = page.field("csrf").unwrap();
+    let post = |current: &'static str, new: &'static str, repeat: &'static str| {
+        let (b, csrf) = (b.clone(), csrf.clone());
+        async move {
+            b.post(
+                "/settings/password",
+                &[
+                    ("current", current),
+                    ("new", new),
+                    ("repeat", repeat),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await
+        }
+    };
+    let p = post("olga-password", "new-password-1", "new-password-2").await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST);
+    p.assert_contains("The two new passwords differ.");
+    post("olga-password", "short", "short")
+        .await
+        .assert_contains("8 to 1024 characters");
+    post("olga-password", "olga-password", "olga-password")
+        .await
+        .assert_contains("must differ");
+    let p = post("wrong-password", "new-password-1", "new-password-1").await;
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    p.assert_contains("The current password is not right.");
+    post("olga-password", "new-password-1", "new-password-1")
+        .await
+        .assert_contains("Your password is changed.");
+    signed_in(&server, "olga", "new-password-1").await;
+    assert!(
+        server
+            .audit_events("olga")
+            .iter()
+            .any(|e| e.starts_with("password_set"))
+    );
+}

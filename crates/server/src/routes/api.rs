@@ -165,6 +165,13 @@ impl FromRequestParts<AppState> for ApiUser {
                 user
             }
         };
+        if user.must_change_password {
+            return Err(Error::Forbidden(format!(
+                "{} has a one-time password: log in on the web and choose a new one first.",
+                user.login
+            ))
+            .into());
+        }
         if user.has_2fa() {
             let Some(otp) = query_param(parts, "otp") else {
                 return Err(Error::Unauthorized(format!(

@@ -115,6 +115,12 @@ pub fn setup_uri(prefix: &str, login: &str, secret: &Secret) -> String {
     )
 }
 
+/// Whether the user may try a code now (throttle and lock), and the code in its normal form.
+fn admit(user: &User, code: &str, now: u64) -> Result<String, CodeError> {
+    gate(user, now as i64)?;
+    normalise(code)
+}
+
 fn gate(user: &User, now: i64) -> Result<(), CodeError> {
     match throttle::gate(user.otp_failures, user.otp_next_try, now) {
         Gate::Open => Ok(()),
@@ -162,10 +168,7 @@ pub async fn check(
     consume: bool,
 ) -> Result<Result<Match, CodeError>, Error> {
     let now = state.clock.now_secs();
-    if let Err(e) = gate(user, now as i64) {
-        return Ok(Err(e));
-    }
-    let code = match normalise(code) {
+    let code = match admit(user, code, now) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };
@@ -231,10 +234,7 @@ pub async fn activate(
     code: &str,
 ) -> Result<Result<(), CodeError>, Error> {
     let now = state.clock.now_secs();
-    if let Err(e) = gate(user, now as i64) {
-        return Ok(Err(e));
-    }
-    let code = match normalise(code) {
+    let code = match admit(user, code, now) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
     };

@@ -23,6 +23,20 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{login}/unlock", post(unlock))
 }
 
+/// The checks every administrator form passes first: an administrator, and the form's CSRF token.
+fn admin_post(signed: &SignedIn, headers: &HeaderMap, csrf: &str) -> Result<(), Response> {
+    require_admin(signed).map_err(IntoResponse::into_response)?;
+    check_csrf(headers, csrf).map_err(IntoResponse::into_response)
+}
+
+/// Who acts (for the audit log) and when.
+fn actor(state: &AppState, signed: &SignedIn) -> (String, i64) {
+    (
+        format!("by {}", signed.user.login),
+        state.clock.now_secs() as i64,
+    )
+}
+
 fn require_admin(signed: &SignedIn) -> Result<(), Error> {
     if signed.user.admin {
         Ok(())
@@ -133,9 +147,8 @@ async fn create(
     headers: HeaderMap,
     form: Result<Form<CreateForm>, FormRejection>,
 ) -> Result<Response, Response> {
-    require_admin(&signed).map_err(IntoResponse::into_response)?;
     let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
+    admin_post(&signed, &headers, &form.csrf)?;
     let login = form.login.trim().to_string();
     if let Err(e) = users::check_login(&login).and_then(|()| users::check_password(&form.password))
     {
@@ -196,14 +209,9 @@ async fn disable_2fa(
     headers: HeaderMap,
     form: Result<Form<CsrfOnly>, FormRejection>,
 ) -> Result<Response, Response> {
-    require_admin(&signed).map_err(IntoResponse::into_response)?;
     let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
-    let (by, now, target) = (
-        format!("by {}", signed.user.login),
-        state.clock.now_secs() as i64,
-        login.clone(),
-    );
+    admin_post(&signed, &headers, &form.csrf)?;
+    let ((by, now), target) = (actor(&state, &signed), login.clone());
     let result = state
         .db
         .call(move |conn| {
@@ -258,14 +266,9 @@ async fn unlock(
     headers: HeaderMap,
     form: Result<Form<CsrfOnly>, FormRejection>,
 ) -> Result<Response, Response> {
-    require_admin(&signed).map_err(IntoResponse::into_response)?;
     let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
-    let (by, now, target) = (
-        format!("by {}", signed.user.login),
-        state.clock.now_secs() as i64,
-        login.clone(),
-    );
+    admin_post(&signed, &headers, &form.csrf)?;
+    let ((by, now), target) = (actor(&state, &signed), login.clone());
     let result = state
         .db
         .call(move |conn| Ok(users::unlock(conn, &target, &by, now)))

@@ -295,12 +295,21 @@ async fn deactivate(
     }
 }
 
-fn require_admin(caller: &User) -> Result<(), Error> {
-    if caller.admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden("This needs an administrator.".into()))
+/// An administrator's call on another user: the user, who acts (for the audit log) and when.
+async fn admin_target(
+    state: &AppState,
+    caller: &User,
+    login: &str,
+) -> Result<(User, String, i64), Error> {
+    if !caller.admin {
+        return Err(Error::Forbidden("This needs an administrator.".into()));
     }
+    let user = target(state, caller, login).await?;
+    Ok((
+        user,
+        format!("by {}", caller.login),
+        state.clock.now_secs() as i64,
+    ))
 }
 
 async fn admin_disable(
@@ -308,12 +317,7 @@ async fn admin_disable(
     ApiUser(caller): ApiUser,
     Path(login): Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&caller)?;
-    let user = target(&state, &caller, &login).await?;
-    let (by, now) = (
-        format!("by {}", caller.login),
-        state.clock.now_secs() as i64,
-    );
+    let (user, by, now) = admin_target(&state, &caller, &login).await?;
     let target_login = user.login.clone();
     let was_on = state
         .db
@@ -330,12 +334,7 @@ async fn admin_unlock(
     ApiUser(caller): ApiUser,
     Path(login): Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&caller)?;
-    let user = target(&state, &caller, &login).await?;
-    let (by, now) = (
-        format!("by {}", caller.login),
-        state.clock.now_secs() as i64,
-    );
+    let (user, by, now) = admin_target(&state, &caller, &login).await?;
     let target_login = user.login.clone();
     state
         .db

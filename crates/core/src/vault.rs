@@ -163,11 +163,16 @@ impl Vault {
             .ok_or(VaultError::NoSuchEntry { id })
     }
 
+    /// Whether the same entry (same secret, issuer and name) is already stored.
+    pub fn contains(&self, account: &Account) -> bool {
+        self.entries.iter().any(|e| e.account.same_entry(account))
+    }
+
     /// Adds accounts that are not already present (same secret, issuer and name).
     pub fn add(&mut self, accounts: Vec<Account>) -> Added {
         let mut added = Added::default();
         for account in accounts {
-            if self.entries.iter().any(|e| e.account.same_entry(&account)) {
+            if self.contains(&account) {
                 added.duplicates.push(account);
                 continue;
             }
@@ -239,6 +244,7 @@ mod tests {
         assert_eq!(added.ids, vec![1, 2]);
         assert_eq!(added.duplicates, vec![a.clone()]);
         assert_eq!(v.add(vec![a.clone()]).duplicates.len(), 1);
+        assert!(v.contains(&a) && v.contains(&h));
         v.rename(1, Some("Z".into()), "renamed".into()).unwrap();
         assert_eq!(
             v.next_hotp(2).unwrap(),

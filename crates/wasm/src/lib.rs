@@ -218,19 +218,9 @@ impl Authbar {
                         });
                     }
                     for a in import.accounts {
-                        let (fresh, _) = authbar_core::dedupe(
-                            &self
-                                .vault
-                                .entries()
-                                .iter()
-                                .map(|e| e.account.clone())
-                                .collect::<Vec<_>>(),
-                            std::slice::from_ref(&a),
-                        );
-                        let in_batch = self.pending.iter().any(|p| p.same_entry(&a));
-                        preview
-                            .accounts
-                            .push(view(None, &a, fresh.is_empty() || in_batch));
+                        let duplicate = self.vault.contains(&a)
+                            || self.pending.iter().any(|p| p.same_entry(&a));
+                        preview.accounts.push(view(None, &a, duplicate));
                         self.pending.push(a);
                     }
                 }

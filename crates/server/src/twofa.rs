@@ -8,6 +8,7 @@
 //! - Failures are throttled per user (see [`crate::throttle`]) and logged without the code.
 
 use authbar_core::{Account, Match, OtpType, Secret};
+use axum::http::StatusCode;
 
 use crate::AppState;
 use crate::error::Error;
@@ -77,6 +78,12 @@ impl CodeError {
             }
             CodeError::NotEnabled => "Two-factor authentication is not on for this user.".into(),
         }
+    }
+
+    /// The HTTP status for this error; with `unauthorized`, a wrong or replayed code is 401 (the code
+    /// was the credential: logins, deactivation, API calls), else 400 (activation).
+    pub fn status(&self, unauthorized: bool) -> StatusCode {
+        self.clone().into_error(unauthorized).status()
     }
 
     /// As an HTTP error.

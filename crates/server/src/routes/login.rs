@@ -1,7 +1,7 @@
 //! Logging in (password, then the code when 2FA is on) and out, and the home page.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router, extract::rejection::FormRejection};
@@ -13,7 +13,7 @@ use crate::html::{alert, csrf_field, esc, page};
 use crate::passwords;
 use crate::routes::read_form;
 use crate::session::{self, PendingLogin, SignedIn, check_csrf, csrf_token, with_cookies};
-use crate::twofa::{self, CodeError};
+use crate::twofa;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -160,14 +160,8 @@ async fn code_submit(
             ))
         }
         Err(e) => {
-            let status = match e {
-                CodeError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-                CodeError::Locked => StatusCode::LOCKED,
-                CodeError::Malformed => StatusCode::BAD_REQUEST,
-                _ => StatusCode::UNAUTHORIZED,
-            };
             let body = code_form(&form.csrf, &user.login, Some(&e.message()));
-            Err((status, page("Verification code", None, &body)).into_response())
+            Err((e.status(true), page("Verification code", None, &body)).into_response())
         }
     }
 }

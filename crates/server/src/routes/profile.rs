@@ -16,7 +16,7 @@ use crate::html::{alert, csrf_field, esc, page};
 use crate::qrpng;
 use crate::routes::read_form;
 use crate::session::{SignedIn, check_csrf};
-use crate::twofa::{self, CodeError};
+use crate::twofa;
 use crate::users::User;
 
 pub fn router() -> Router<AppState> {
@@ -236,15 +236,6 @@ struct CodeForm {
     csrf: String,
 }
 
-fn status_of(e: &CodeError) -> StatusCode {
-    match e {
-        CodeError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-        CodeError::Locked => StatusCode::LOCKED,
-        CodeError::NothingPending | CodeError::NotEnabled => StatusCode::CONFLICT,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
-
 async fn activate(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -278,7 +269,7 @@ async fn activate(
                 .await
                 .map_err(IntoResponse::into_response)?;
             Err((
-                status_of(&e),
+                e.status(false),
                 page("Set Up Authentication", nav(&signed), &body),
             )
                 .into_response())
@@ -313,12 +304,12 @@ async fn deactivate(
             Ok(page("Two-factor authentication deactivated", nav(&signed), body).into_response())
         }
         Err(e) => {
-            let status = match e {
-                CodeError::Wrong | CodeError::Replayed { .. } => StatusCode::UNAUTHORIZED,
-                ref other => status_of(other),
-            };
             let body = deactivate_form(&signed.csrf, Some(&e.message()));
-            Err((status, page("Set Up Authentication", nav(&signed), &body)).into_response())
+            Err((
+                e.status(true),
+                page("Set Up Authentication", nav(&signed), &body),
+            )
+                .into_response())
         }
     }
 }

@@ -37,7 +37,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{ApiError, Error};
 use crate::html::esc;
 use crate::throttle::{self, Gate};
-use crate::twofa::{self, CodeError};
+use crate::twofa;
 use crate::users::{self, User};
 use crate::{AppState, passwords, qrpng};
 
@@ -181,15 +181,11 @@ impl FromRequestParts<AppState> for ApiUser {
                 .into());
             };
             if let Err(e) = twofa::check(state, &user, &otp, false).await? {
-                return Err(code_error(e, true).into());
+                return Err(e.into_error(true).into());
             }
         }
         Ok(ApiUser(user))
     }
-}
-
-fn code_error(e: CodeError, unauthorized: bool) -> Error {
-    e.into_error(unauthorized)
 }
 
 fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, Error> {
@@ -277,7 +273,7 @@ async fn activate(
         Ok(()) => {
             Ok(Json(json!({ "login": caller.login, "twoPhaseAuthEnabled": true })).into_response())
         }
-        Err(e) => Err(code_error(e, false).into()),
+        Err(e) => Err(e.into_error(false).into()),
     }
 }
 
@@ -291,7 +287,7 @@ async fn deactivate(
         Ok(()) => Ok(
             Json(json!({ "login": caller.login, "twoPhaseAuthEnabled": false })).into_response(),
         ),
-        Err(e) => Err(code_error(e, true).into()),
+        Err(e) => Err(e.into_error(true).into()),
     }
 }
 

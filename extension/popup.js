@@ -12,7 +12,7 @@ const LOW_SECONDS = 5;      // the ring turns red in the last seconds
 
 let core;                   // Authbar (wasm): the account list and any pending import
 let readonly = false;       // the stored list is from a newer version: show it as untouchable
-let rows = new Map();       // id → {li, code, ring, seconds, account}
+let rows = new Map();       // id → {li, code, ring, account, entry}
 let lastCodes = new Map();  // id → code shown
 let selection = [];         // preview: indices chosen
 
@@ -217,7 +217,8 @@ function submitText(e) {
   const errorNode = $('#add-text-error');
   showError(errorNode, '');
   try {
-    const preview = /^otpauth(-migration)?:\/\//i.test(text) || text.includes('://')
+    // Anything with a scheme goes to the URI parser (which names a wrong scheme); the rest is a secret.
+    const preview = text.includes('://')
       ? core.previewText(text)
       : core.previewFields({
         type: $('#add-type').value, secret: text, issuer: $('#add-issuer').value, name: $('#add-name').value,

@@ -27,3 +27,13 @@ export function showError(node, message) {
   node.textContent = message ?? '';
   node.hidden = !message;
 }
+
+/** Saves text as a file through the browser's download (no permission needed). */
+export function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -8,16 +8,99 @@ export function msg(key, ...subs) {
 }
 
 const VAULT_KEY = 'vault';
+// A new vault text waits here until it has been read back; the `vault` key is replaced only then.
+const NEXT_KEY = 'vaultNext';
+const SETTINGS_KEY = 'settings';
+// In chrome.storage.session (memory only, gone when the browser closes): the data key while unlocked.
+const HELD_KEY = 'dataKey';
+const LOCK_AT = 'lockAt';
+export const AUTOLOCK_ALARM = 'autolock';
+
+export const DEFAULT_SETTINGS = Object.freeze({
+  autoLockMinutes: 15,     // 0: only when the browser closes
+  protectDeclined: false,  // "Not now" on the first-run offer
+  noticeDismissed: false,  // the "not protected" notice closed
+  lastBackupAt: 0,         // ms; 0: never
+  reminderDismissed: false,
+});
 
 /** The stored account list text, or null when there is none. */
 export async function loadVault() {
-  const items = await api.storage.local.get(VAULT_KEY);
+  const items = await api.storage.local.get([VAULT_KEY, NEXT_KEY]);
+  // A write that stopped half way left only the unconfirmed copy: the stored vault is still the old one.
+  if (NEXT_KEY in items) await api.storage.local.remove(NEXT_KEY);
   return typeof items[VAULT_KEY] === 'string' ? items[VAULT_KEY] : null;
 }
 
 /** Stores the account list text. One storage.set call is atomic: on failure the old value stays. */
 export async function saveVault(text) {
   await api.storage.local.set({ [VAULT_KEY]: text });
+}
+
+/**
+ * Replaces the stored vault only after the new text was written beside it and read back intact
+ * (`readsBack(text)` checks it opens to the same accounts): until then the old text stays.
+ */
+export async function replaceVault(text, readsBack) {
+  await api.storage.local.set({ [NEXT_KEY]: text });
+  const back = (await api.storage.local.get(NEXT_KEY))[NEXT_KEY];
+  if (back !== text || !readsBack(back)) {
+    await api.storage.local.remove(NEXT_KEY);
+    throw new Error(msg('readBackFailed'));
+  }
+  await api.storage.local.set({ [VAULT_KEY]: back });
+  await api.storage.local.remove(NEXT_KEY);
+}
+
+export async function loadSettings() {
+  const items = await api.storage.local.get(SETTINGS_KEY);
+  return { ...DEFAULT_SETTINGS, ...(items[SETTINGS_KEY] ?? {}) };
+}
+
+export async function saveSettings(settings) {
+  await api.storage.local.set({ [SETTINGS_KEY]: settings });
+}
+
+/** The data key held while unlocked, or null (none, or its idle time is over). */
+export async function loadHeldKey(now = Date.now()) {
+  const items = await api.storage.session.get([HELD_KEY, LOCK_AT]);
+  if (typeof items[HELD_KEY] !== 'string') return null;
+  if (items[LOCK_AT] && now >= items[LOCK_AT]) {
+    await forgetKey();
+    return null;
+  }
+  return items[HELD_KEY];
+}
+
+/**
+ * Holds the data key in memory-only storage and (re)starts the idle timer: the service worker's alarm
+ * removes the key on time even if the popup is never opened again.
+ */
+export async function holdKey(key, minutes, now = Date.now()) {
+  const lockAt = minutes > 0 ? now + minutes * 60_000 : 0;
+  await api.storage.session.set({ [HELD_KEY]: key, [LOCK_AT]: lockAt });
+  await api.alarms.clear(AUTOLOCK_ALARM);
+  if (lockAt) await api.alarms.create(AUTOLOCK_ALARM, { delayInMinutes: minutes });
+  return lockAt;
+}
+
+/** Forgets the data key (lock). */
+export async function forgetKey() {
+  await api.storage.session.remove([HELD_KEY, LOCK_AT]);
+  await api.alarms.clear(AUTOLOCK_ALARM);
+}
+
+/**
+ * Follows other popups: `onVault(text)` when the stored vault changes, `onLocked()` when the held key
+ * goes, `onUnlocked(key)` when one is put there.
+ */
+export function watchStorage({ onVault, onLocked, onUnlocked }) {
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && changes[VAULT_KEY]) onVault(changes[VAULT_KEY].newValue ?? null);
+    const key = area === 'session' && changes[HELD_KEY];
+    if (key && key.newValue === undefined) onLocked();
+    else if (key) onUnlocked(key.newValue);
+  });
 }
 
 /** A PNG data URL of the visible part of the active tab (needs the activeTab grant of the toolbar click). */

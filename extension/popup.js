@@ -1,8 +1,9 @@
 // The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
 // QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
 import init, { Authbar } from './wasm/authbar_wasm.js';
-import { msg, loadVault, saveVault, captureVisibleTab } from './ext.js';
+import { msg, loadVault, saveVault, captureVisibleTab, watchStorage } from './ext.js';
 import { $, el, localize, showError } from './dom.js';
+import * as vault from './vault.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
 
 performance.mark('authbar:start');
@@ -15,6 +16,7 @@ let readonly = false;       // the stored list is from a newer version: show it 
 let rows = new Map();       // id → {li, code, ring, account, entry}
 let lastCodes = new Map();  // id → code shown
 let selection = [];         // preview: indices chosen
+const ownWrites = new Set(); // vault texts this popup stored (storage.onChanged reports them too)
 
 const status = (text) => { $('#status').textContent = ''; requestAnimationFrame(() => { $('#status').textContent = text; }); };
 const label = (a) => [a.issuer, a.name].filter(Boolean).join(' – ') || '—';
@@ -22,19 +24,37 @@ const grouped = (code) => code.length === 6 || code.length === 8 ? `${code.slice
 
 /** Stores the list; on failure shows why, reloads what is really stored, and returns false. */
 async function persist() {
-  const text = core.toJson();
   try {
+    const text = core.toJson();
+    ownWrites.add(text);
     await saveVault(text);
     showError($('#banner'), '');
+    vault.show();
     return true;
   } catch (e) {
     // The old value is still stored (one storage.set is atomic): show that, not the unsaved change.
-    showError($('#banner'), msg('saveFailed', e.message));
-    core = new Authbar(await loadVault());
+    showError($('#banner'), msg('saveFailed', vault.errorText(e)));
+    await reload(await loadVault());
     $('#preview').hidden = true;
-    render();
     return false;
   }
+}
+
+/** Loads stored text (after a failed write, or another popup's write), unlocked with a held key. */
+async function reload(text) {
+  try {
+    const next = new Authbar(text);
+    await vault.adopt(next);
+    core = next;
+    readonly = false;
+    document.body.classList.remove('readonly');
+  } catch (err) {
+    readonly = true;
+    document.body.classList.add('readonly');
+    showError($('#banner'), vault.errorText(err));
+  }
+  vault.show();
+  render();
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -63,9 +83,9 @@ function render() {
   list.replaceChildren();
   rows = new Map();
   lastCodes = new Map();
-  const accounts = readonly ? [] : core.accounts();
+  const accounts = readonly || core.locked ? [] : core.accounts();
   for (const a of accounts) list.append(row(a));
-  $('#empty').hidden = readonly || accounts.length > 0;
+  $('#empty').hidden = readonly || core.locked || accounts.length > 0;
   $('#search').hidden = accounts.length < SEARCH_FROM;
   filter();
   tick();
@@ -101,6 +121,8 @@ function row(a) {
 function tick() {
   if (readonly || !core) return;
   const now = Date.now();
+  vault.checkIdle(now);
+  if (core.locked) return;
   let renewed = false;
   for (const c of core.codes(now)) {
     const r = rows.get(c.id);
@@ -279,6 +301,7 @@ export async function scanPage(screenshot = null) {
 }
 
 function openAdd() {
+  vault.closeSettings();
   $('#add').hidden = false;
   $('#toggle-add').setAttribute('aria-expanded', 'true');
   $('#toggle-add').textContent = msg('close');
@@ -323,20 +346,30 @@ async function main() {
   try {
     core = new Authbar(stored);
   } catch (err) {
-    if (err.code !== 'vault_future_schema' && err.code !== 'vault_corrupt') throw err;
     // Never overwrite what we cannot read: no writes happen in read-only mode.
     readonly = true;
     document.body.classList.add('readonly');
-    showError($('#banner'), err.code === 'vault_future_schema' ? msg('futureSchema') : err.message);
+    showError($('#banner'), vault.errorText(err));
   }
+  await vault.start({
+    core: () => core, reload, ownWrite: (text) => ownWrites.add(text), render, showPreview, status, closeAdd,
+  });
+  watchStorage({
+    onVault: (text) => { if (!ownWrites.delete(text)) reload(text); },
+    onLocked: vault.lockedElsewhere,
+    onUnlocked: vault.unlockedElsewhere,
+  });
   render();
   performance.mark('authbar:painted');
   performance.measure('authbar:open', 'authbar:start', 'authbar:painted');
   document.body.classList.remove('loading');
   document.body.classList.add('ready');
   setInterval(tick, 250);
+  if (core?.locked) $('#unlock-passphrase').focus();
 }
 
 main();
 // For tests and the benchmark: the scan entry point with an injected screenshot.
 globalThis.authbarScanPage = scanPage;
+// For tests: the account views (no secrets) as the popup holds them.
+globalThis.authbarCore = () => core;

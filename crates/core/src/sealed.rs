@@ -36,6 +36,18 @@ const NONCE_LEN: usize = 24;
 /// Associated data of a passphrase slot's wrapped key: binds the wrapping to its purpose.
 const SLOT_AAD: &[u8] = b"authbar-vault/1 passphrase slot";
 
+/// The shortest new passphrase accepted (existing files open with whatever they were made with).
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Checks a new passphrase against [`MIN_PASSPHRASE_CHARS`].
+pub fn check_new_passphrase(passphrase: &str) -> Result<(), SealedError> {
+    let chars = passphrase.chars().count();
+    if chars < MIN_PASSPHRASE_CHARS {
+        return Err(SealedError::PassphraseTooShort { chars });
+    }
+    Ok(())
+}
+
 /// A source of fresh random bytes (fills the whole buffer).
 pub type Random<'a> = &'a mut dyn FnMut(&mut [u8]);
 
@@ -67,8 +79,11 @@ pub enum SealedError {
         /// Which parameter and the rule it breaks.
         detail: String,
     },
-    /// An empty passphrase was offered for a new vault.
-    EmptyPassphrase,
+    /// A new passphrase shorter than [`MIN_PASSPHRASE_CHARS`].
+    PassphraseTooShort {
+        /// Characters given.
+        chars: usize,
+    },
     /// The passphrase does not open the vault.
     WrongPassphrase,
     /// The key held while unlocked does not open this vault (it was re-keyed elsewhere).
@@ -89,7 +104,7 @@ impl SealedError {
             SealedError::UnsupportedCipher { .. } => "sealed_unsupported_cipher",
             SealedError::NoPassphraseSlot => "sealed_no_passphrase_slot",
             SealedError::BadKdf { .. } => "sealed_bad_kdf",
-            SealedError::EmptyPassphrase => "empty_passphrase",
+            SealedError::PassphraseTooShort { .. } => "passphrase_too_short",
             SealedError::WrongPassphrase => "wrong_passphrase",
             SealedError::KeyRejected => "key_rejected",
             SealedError::Tampered => "sealed_tampered",
@@ -121,7 +136,10 @@ impl fmt::Display for SealedError {
                 f.write_str("the encrypted vault has no passphrase slot this version can open")
             }
             SealedError::BadKdf { detail } => write!(f, "bad Argon2id parameters: {detail}"),
-            SealedError::EmptyPassphrase => f.write_str("the passphrase must not be empty"),
+            SealedError::PassphraseTooShort { chars } => write!(
+                f,
+                "a passphrase must have at least {MIN_PASSPHRASE_CHARS} characters, got {chars}"
+            ),
             SealedError::WrongPassphrase => f.write_str("wrong passphrase"),
             SealedError::KeyRejected => f.write_str(
                 "the vault was locked or re-keyed elsewhere: unlock it again with the passphrase",
@@ -351,13 +369,23 @@ pub struct SealedVault {
 }
 
 impl SealedVault {
-    /// Whether the text claims to be a sealed vault (its `format` field), without checking more.
-    /// A plain account list (schema 1) is not.
+    /// Whether the text claims to be a sealed vault (its `format` field), without checking more. A
+    /// plain account list (schema 1) is not; a sealed vault cut short still is (and [`Self::parse`]
+    /// then reports it as damaged), so it is never mistaken for some other, unreadable text.
     pub fn is_sealed(text: &str) -> bool {
-        matches!(
-            serde_json::from_str::<Probe>(text),
-            Ok(Probe { format: Some(serde_json::Value::String(f)), .. }) if f == FORMAT
-        )
+        match serde_json::from_str::<Probe>(text) {
+            Ok(probe) => {
+                matches!(probe.format, Some(serde_json::Value::String(f)) if f == FORMAT)
+            }
+            Err(_) => {
+                let head: String = text
+                    .chars()
+                    .take(200)
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                head.starts_with(&format!("{{\"format\":\"{FORMAT}\""))
+            }
+        }
     }
 
     /// Reads the text. A newer version is refused before anything else is read.
@@ -599,9 +627,7 @@ fn passphrase_slot(
     params: KdfParams,
     random: Random<'_>,
 ) -> Result<serde_json::Value, SealedError> {
-    if passphrase.is_empty() {
-        return Err(SealedError::EmptyPassphrase);
-    }
+    check_new_passphrase(passphrase)?;
     let mut salt = [0u8; SALT_LEN];
     random(&mut salt);
     let mut nonce = [0u8; NONCE_LEN];

@@ -43,11 +43,11 @@ fn sealed_text(passphrase: &str) -> (String, DataKey) {
 
 #[test]
 fn seal_unlock_open_round_trip_every_field() {
-    let (text, key) = sealed_text("correct horse");
+    let (text, key) = sealed_text("correct horse!");
     assert!(SealedVault::is_sealed(&text));
     let parsed = SealedVault::parse(&text).unwrap();
     assert_eq!(parsed.kdf(), Some(FAST));
-    let (unlocked, v) = parsed.unlock("correct horse").unwrap();
+    let (unlocked, v) = parsed.unlock("correct horse!").unwrap();
     assert_eq!(unlocked, key);
     assert_eq!(v, vault());
     assert_eq!(parsed.open(&key).unwrap(), vault());
@@ -58,7 +58,7 @@ fn seal_unlock_open_round_trip_every_field() {
 
 #[test]
 fn no_secret_appears_in_the_sealed_text() {
-    let (text, key) = sealed_text("correct horse");
+    let (text, key) = sealed_text("correct horse!");
     for secret in ["JBSWY3DPEHPK3PXP", "GEZDGNBVGY3TQOJQ", "alice", "ACME"] {
         assert!(!text.contains(secret), "{secret} leaked into {text}");
     }
@@ -68,9 +68,9 @@ fn no_secret_appears_in_the_sealed_text() {
 
 #[test]
 fn wrong_passphrase_is_refused_and_changes_nothing() {
-    let (text, _) = sealed_text("correct horse");
+    let (text, _) = sealed_text("correct horse!");
     let parsed = SealedVault::parse(&text).unwrap();
-    let err = parsed.unlock("Correct horse").unwrap_err();
+    let err = parsed.unlock("Correct horse!").unwrap_err();
     assert_eq!(err, SealedError::WrongPassphrase);
     assert_eq!(err.code(), "wrong_passphrase");
     assert_eq!(parsed.to_text(), text);
@@ -78,33 +78,40 @@ fn wrong_passphrase_is_refused_and_changes_nothing() {
 
 #[test]
 fn tampered_ciphertext_fails_its_integrity_check() {
-    let (text, key) = sealed_text("pw");
+    let (text, key) = sealed_text("pass word");
     let mut envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
     let c = envelope["ciphertext"].as_str().unwrap().to_string();
     let flipped = format!("{}{}", if c.starts_with('A') { "B" } else { "A" }, &c[1..]);
     envelope["ciphertext"] = flipped.into();
     let parsed = SealedVault::parse(&envelope.to_string()).unwrap();
-    assert_eq!(parsed.unlock("pw").unwrap_err(), SealedError::Tampered);
+    assert_eq!(
+        parsed.unlock("pass word").unwrap_err(),
+        SealedError::Tampered
+    );
     assert_eq!(parsed.open(&key).unwrap_err(), SealedError::KeyRejected);
 }
 
 #[test]
 fn the_header_is_authenticated() {
     // A slot of another type added by an attacker (or by a damaged write) changes the associated data.
-    let (text, _) = sealed_text("pw");
+    let (text, _) = sealed_text("pass word");
     let mut envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
     envelope["header"]["slots"]
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!({"type": "hardware-key", "id": "x"}));
     let parsed = SealedVault::parse(&envelope.to_string()).unwrap();
-    assert_eq!(parsed.unlock("pw").unwrap_err(), SealedError::Tampered);
+    assert_eq!(
+        parsed.unlock("pass word").unwrap_err(),
+        SealedError::Tampered
+    );
 }
 
 #[test]
 fn truncated_text_is_corrupt_and_truncated_ciphertext_is_tampered() {
-    let (text, _) = sealed_text("pw");
+    let (text, _) = sealed_text("pass word");
     for cut in [40, text.len() / 2, text.len() - 3] {
+        assert!(SealedVault::is_sealed(&text[..cut]), "cut at {cut}");
         let err = SealedVault::parse(&text[..cut]).unwrap_err();
         assert_eq!(err.code(), "sealed_corrupt", "cut at {cut}: {err}");
     }
@@ -112,7 +119,10 @@ fn truncated_text_is_corrupt_and_truncated_ciphertext_is_tampered() {
     let c = envelope["ciphertext"].as_str().unwrap().to_string();
     envelope["ciphertext"] = c[..c.len() - 8].to_string().into();
     let parsed = SealedVault::parse(&envelope.to_string()).unwrap();
-    assert_eq!(parsed.unlock("pw").unwrap_err(), SealedError::Tampered);
+    assert_eq!(
+        parsed.unlock("pass word").unwrap_err(),
+        SealedError::Tampered
+    );
 }
 
 #[test]
@@ -145,7 +155,7 @@ fn other_text_is_not_sealed() {
 
 #[test]
 fn unknown_cipher_and_bad_fields_are_named() {
-    let (text, _) = sealed_text("pw");
+    let (text, _) = sealed_text("pass word");
     let other = text.replace("xchacha20poly1305", "rot13");
     let err = SealedVault::parse(&other).unwrap_err();
     assert_eq!(
@@ -168,7 +178,7 @@ fn unknown_cipher_and_bad_fields_are_named() {
 
 #[test]
 fn crafted_kdf_parameters_are_refused_without_deriving() {
-    let (text, _) = sealed_text("pw");
+    let (text, _) = sealed_text("pass word");
     for (field, value, rule) in [
         ("memoryKib", 4_000_000u64, "memory must be from 8 KiB"),
         ("iterations", 0, "iterations must be from 1 to 64, got 0"),
@@ -181,7 +191,7 @@ fn crafted_kdf_parameters_are_refused_without_deriving() {
         let mut envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
         envelope["header"]["slots"][0]["kdf"][field] = value.into();
         let parsed = SealedVault::parse(&envelope.to_string()).unwrap();
-        let err = parsed.unlock("pw").unwrap_err();
+        let err = parsed.unlock("pass word").unwrap_err();
         assert_eq!(err.code(), "sealed_bad_kdf");
         assert!(err.to_string().contains(rule), "{err}");
     }
@@ -189,7 +199,7 @@ fn crafted_kdf_parameters_are_refused_without_deriving() {
     envelope["header"]["slots"][0]["kdf"]["algorithm"] = "pbkdf2".into();
     let err = SealedVault::parse(&envelope.to_string())
         .unwrap()
-        .unlock("pw")
+        .unlock("pass word")
         .unwrap_err();
     assert!(
         err.to_string().contains("must be argon2id version 19"),
@@ -199,42 +209,45 @@ fn crafted_kdf_parameters_are_refused_without_deriving() {
 
 #[test]
 fn a_vault_without_a_passphrase_slot_says_so() {
-    let (text, _) = sealed_text("pw");
+    let (text, _) = sealed_text("pass word");
     let mut envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
     envelope["header"]["slots"] = serde_json::json!([{"type": "hardware-key"}]);
     let parsed = SealedVault::parse(&envelope.to_string()).unwrap();
     assert_eq!(
-        parsed.unlock("pw").unwrap_err(),
+        parsed.unlock("pass word").unwrap_err(),
         SealedError::NoPassphraseSlot
     );
     envelope["header"]["slots"] = serde_json::json!([{"type": "passphrase", "salt": 3}]);
     let parsed = SealedVault::parse(&envelope.to_string()).unwrap();
-    assert_eq!(parsed.unlock("pw").unwrap_err().code(), "sealed_corrupt");
+    assert_eq!(
+        parsed.unlock("pass word").unwrap_err().code(),
+        "sealed_corrupt"
+    );
 }
 
 #[test]
 fn change_passphrase_rewraps_the_same_key_and_keeps_other_slots() {
-    let (text, key) = sealed_text("old");
+    let (text, key) = sealed_text("old passphrase");
     let parsed = SealedVault::parse(&text).unwrap();
     let mut random = counter();
     let changed = parsed
-        .change_passphrase(&key, "new", FAST, &mut random)
+        .change_passphrase(&key, "new passphrase", FAST, &mut random)
         .unwrap();
     let reread = SealedVault::parse(&changed.to_text()).unwrap();
     assert_eq!(
-        reread.unlock("old").unwrap_err(),
+        reread.unlock("old passphrase").unwrap_err(),
         SealedError::WrongPassphrase
     );
-    let (same_key, v) = reread.unlock("new").unwrap();
+    let (same_key, v) = reread.unlock("new passphrase").unwrap();
     assert_eq!(same_key, key);
     assert_eq!(v, vault());
     // The old file still opens with the old passphrase: it stays until the new one is stored.
-    assert!(parsed.unlock("old").is_ok());
+    assert!(parsed.unlock("old passphrase").is_ok());
 }
 
 #[test]
 fn saving_under_a_stale_key_is_refused() {
-    let (text, key) = sealed_text("pw");
+    let (text, key) = sealed_text("pass word");
     let parsed = SealedVault::parse(&text).unwrap();
     let mut random = counter();
     let mut v = vault();
@@ -247,7 +260,7 @@ fn saving_under_a_stale_key_is_refused() {
             .unwrap(),
         v
     );
-    let (_, other_key) = sealed_text("pw");
+    let (_, other_key) = sealed_text("pass word");
     let other = DataKey::from_base64(&{
         // A different key: the first byte changed.
         let mut b = other_key.to_base64().to_string();
@@ -262,12 +275,16 @@ fn saving_under_a_stale_key_is_refused() {
 }
 
 #[test]
-fn empty_passphrase_and_bad_held_keys_are_refused() {
+fn short_passphrases_and_bad_held_keys_are_refused() {
     let mut random = counter();
-    assert_eq!(
-        sealed::seal(&vault(), "", FAST, &mut random).unwrap_err(),
-        SealedError::EmptyPassphrase
+    let err = sealed::seal(&vault(), "short", FAST, &mut random).unwrap_err();
+    assert_eq!(err, SealedError::PassphraseTooShort { chars: 5 });
+    assert!(
+        err.to_string().contains("at least 8 characters, got 5"),
+        "{err}"
     );
+    // Characters, not bytes: eight accented letters are enough.
+    assert!(sealed::check_new_passphrase("ěščřžýáí").is_ok());
     assert!(
         DataKey::from_base64("!!")
             .unwrap_err()
@@ -288,7 +305,7 @@ fn decrypted_text_that_is_not_a_vault_is_reported() {
     // tool that holds the key): the vault's own error, not a silent empty vault.
     use base64::Engine;
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-    let (text, key) = sealed_text("pw");
+    let (text, key) = sealed_text("pass word");
     #[derive(serde::Deserialize)]
     struct Raw<'a> {
         #[serde(borrow)]
@@ -335,10 +352,10 @@ fn format_1_known_answer_file_still_opens() {
 fn default_parameters_are_accepted_and_open() {
     KdfParams::DEFAULT.check().unwrap();
     let mut random = counter();
-    let (s, key) = sealed::seal(&vault(), "pw", KdfParams::DEFAULT, &mut random).unwrap();
+    let (s, key) = sealed::seal(&vault(), "pass word", KdfParams::DEFAULT, &mut random).unwrap();
     let (k, _) = SealedVault::parse(&s.to_text())
         .unwrap()
-        .unlock("pw")
+        .unlock("pass word")
         .unwrap();
     assert_eq!(k, key);
 }

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 use authbar_core::import::Import;
+use authbar_core::sealed::{self, DataKey, KdfParams, SealedError, SealedVault};
 use authbar_core::uri::{self, Fields};
 use authbar_core::{Account, ImportError, PayloadKind, Vault, VaultError, import_text, qr};
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,42 @@ fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsValue
 
 fn vault_error(e: &VaultError) -> JsValue {
     js_error(e.code(), &e.to_string())
+}
+
+fn sealed_error(e: &SealedError) -> JsValue {
+    js_error(e.code(), &e.to_string())
+}
+
+/// Runs a core call with the browser's random source. If the source fails, the call's result is
+/// thrown away: nothing is ever encrypted under predictable bytes.
+fn with_random<T>(
+    f: impl FnOnce(sealed::Random<'_>) -> Result<T, SealedError>,
+) -> Result<T, JsValue> {
+    let mut failed = false;
+    let mut fill = |buf: &mut [u8]| {
+        if getrandom::fill(buf).is_err() {
+            failed = true;
+        }
+    };
+    let result = f(&mut fill);
+    if failed {
+        return Err(js_error(
+            "random_failed",
+            "the browser's random number generator failed; nothing was changed",
+        ));
+    }
+    result.map_err(|e| sealed_error(&e))
+}
+
+fn not_protected() -> JsValue {
+    js_error("not_protected", "no passphrase is set")
+}
+
+fn locked_error() -> JsValue {
+    js_error(
+        "locked",
+        "the vault is locked: unlock it with the passphrase",
+    )
 }
 
 /// What the popup shows for an account (no secret; the counter as a decimal string, since it can
@@ -119,42 +156,199 @@ struct FieldsJs {
     counter: String,
 }
 
-/// The account list and an import awaiting confirmation.
+/// The account list (when unlocked), its encryption (when protected by a passphrase) and an import
+/// awaiting confirmation.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Authbar {
-    vault: Vault,
+    /// `None` while locked.
+    vault: Option<Vault>,
+    /// The stored encrypted vault, when protected.
+    sealed: Option<SealedVault>,
+    /// The data key, while unlocked and protected.
+    key: Option<DataKey>,
     pending: Vec<Account>,
     shown: Preview,
 }
 
 #[wasm_bindgen]
 impl Authbar {
-    /// Loads the stored text (`null` or `undefined`: a new, empty list). A list written by a newer
-    /// version throws an error with code `vault_future_schema`; the caller must not overwrite it.
+    /// Loads the stored text (`null` or `undefined`: a new, empty list). An encrypted vault loads
+    /// locked. A list written by a newer version throws an error with code `vault_future_schema` or
+    /// `sealed_future_version`, a damaged one `vault_corrupt` or `sealed_corrupt`; the caller must
+    /// not overwrite it.
     #[wasm_bindgen(constructor)]
     pub fn new(stored: Option<String>) -> Result<Authbar, JsValue> {
-        let vault = match stored {
-            None => Vault::new(),
-            Some(text) => Vault::from_json(&text).map_err(|e| vault_error(&e))?,
-        };
-        Ok(Authbar {
-            vault,
+        let mut authbar = Authbar {
+            vault: None,
+            sealed: None,
+            key: None,
             pending: Vec::new(),
             shown: Preview::default(),
-        })
+        };
+        match stored {
+            None => authbar.vault = Some(Vault::new()),
+            Some(text) if SealedVault::is_sealed(&text) => {
+                authbar.sealed = Some(SealedVault::parse(&text).map_err(|e| sealed_error(&e))?);
+            }
+            Some(text) => {
+                authbar.vault = Some(Vault::from_json(&text).map_err(|e| vault_error(&e))?);
+            }
+        }
+        Ok(authbar)
     }
 
-    /// The text to store.
+    /// Whether a passphrase protects the vault.
+    #[wasm_bindgen(getter)]
+    pub fn protected(&self) -> bool {
+        self.sealed.is_some()
+    }
+
+    /// Whether the accounts are out of reach until `unlock`.
+    #[wasm_bindgen(getter)]
+    pub fn locked(&self) -> bool {
+        self.vault.is_none()
+    }
+
+    /// Unlocks with the passphrase (Argon2id: deliberately slow). Returns the data key as base64, to
+    /// hold in memory-only storage so the next opening needs no passphrase. Wrong passphrase: an
+    /// error with code `wrong_passphrase`, and nothing changes.
+    pub fn unlock(&mut self, passphrase: &str) -> Result<String, JsValue> {
+        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
+        let (key, vault) = sealed.unlock(passphrase).map_err(|e| sealed_error(&e))?;
+        let held = key.to_base64().to_string();
+        self.key = Some(key);
+        self.vault = Some(vault);
+        Ok(held)
+    }
+
+    /// Unlocks with a held data key (fast). A key that no longer fits (the passphrase was changed
+    /// elsewhere) throws `key_rejected`: forget it and ask for the passphrase.
+    #[wasm_bindgen(js_name = unlockWithKey)]
+    pub fn unlock_with_key(&mut self, held: &str) -> Result<(), JsValue> {
+        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
+        let key = DataKey::from_base64(held).map_err(|e| sealed_error(&e))?;
+        self.vault = Some(sealed.open(&key).map_err(|e| sealed_error(&e))?);
+        self.key = Some(key);
+        Ok(())
+    }
+
+    /// Forgets the accounts and the key (a protected vault only; a plain one has nothing to lock).
+    pub fn lock(&mut self) {
+        if self.sealed.is_some() {
+            self.discard();
+            self.vault = None;
+            self.key = None;
+        }
+    }
+
+    /// Protects a plain vault with a new passphrase. Returns the data key to hold; store `toJson()`.
+    #[wasm_bindgen(js_name = setPassphrase)]
+    pub fn set_passphrase(&mut self, passphrase: &str) -> Result<String, JsValue> {
+        if self.sealed.is_some() {
+            return Err(js_error(
+                "already_protected",
+                "a passphrase is already set: change it instead",
+            ));
+        }
+        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
+        let (sealed, key) =
+            with_random(|random| sealed::seal(vault, passphrase, KdfParams::DEFAULT, random))?;
+        let held = key.to_base64().to_string();
+        self.sealed = Some(sealed);
+        self.key = Some(key);
+        Ok(held)
+    }
+
+    /// Replaces the passphrase; needs the current one. The data key stays the same (the held key
+    /// keeps working). Store `toJson()`, and keep the old text until the new one reads back.
+    #[wasm_bindgen(js_name = changePassphrase)]
+    pub fn change_passphrase(&mut self, current: &str, new: &str) -> Result<(), JsValue> {
+        sealed::check_new_passphrase(new).map_err(|e| sealed_error(&e))?;
+        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
+        let (key, _) = sealed.unlock(current).map_err(|e| sealed_error(&e))?;
+        let changed =
+            with_random(|random| sealed.change_passphrase(&key, new, KdfParams::DEFAULT, random))?;
+        self.sealed = Some(changed);
+        self.key = Some(key);
+        Ok(())
+    }
+
+    /// Removes the passphrase; needs the current one. Store `toJson()` (plain text from then on).
+    #[wasm_bindgen(js_name = removePassphrase)]
+    pub fn remove_passphrase(&mut self, current: &str) -> Result<(), JsValue> {
+        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
+        let (_, vault) = sealed.unlock(current).map_err(|e| sealed_error(&e))?;
+        self.vault = Some(vault);
+        self.sealed = None;
+        self.key = None;
+        Ok(())
+    }
+
+    /// Whether `text` (as read back from storage) opens with the held key to the same accounts: the
+    /// check before an old stored vault is replaced.
+    #[wasm_bindgen(js_name = readsBack)]
+    pub fn reads_back(&self, text: &str) -> bool {
+        let Some(vault) = self.vault.as_ref() else {
+            return false;
+        };
+        match (&self.sealed, &self.key) {
+            (Some(_), Some(key)) => {
+                SealedVault::parse(text).is_ok_and(|s| s.open(key).is_ok_and(|v| &v == vault))
+            }
+            _ => Vault::from_json(text).is_ok_and(|v| &v == vault),
+        }
+    }
+
+    /// The text to store: the encrypted vault under a fresh nonce when protected, else the plain
+    /// account list. Throws `locked` while locked.
     #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> String {
-        self.vault.to_json()
+    pub fn to_json(&mut self) -> Result<String, JsValue> {
+        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
+        match (&self.sealed, &self.key) {
+            (Some(sealed), Some(key)) => {
+                let resealed = with_random(|random| sealed.reseal(vault, key, random))?;
+                let text = resealed.to_text();
+                self.sealed = Some(resealed);
+                Ok(text)
+            }
+            _ => Ok(vault.to_json()),
+        }
+    }
+
+    /// Every account as an `otpauth://` line (plain text: the caller warns first).
+    #[wasm_bindgen(js_name = exportOtpauth)]
+    pub fn export_otpauth(&self) -> Result<String, JsValue> {
+        let lines: Vec<String> = self
+            .vault()?
+            .entries()
+            .iter()
+            .map(|e| uri::format(&e.account))
+            .collect();
+        Ok(lines.join("\n") + "\n")
+    }
+
+    /// An encrypted backup (`.authbar`) of every account, under its own passphrase.
+    #[wasm_bindgen(js_name = exportBackup)]
+    pub fn export_backup(&self, passphrase: &str) -> Result<String, JsValue> {
+        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
+        let (backup, _) =
+            with_random(|random| sealed::seal(vault, passphrase, KdfParams::DEFAULT, random))?;
+        Ok(backup.to_text())
+    }
+
+    fn vault(&self) -> Result<&Vault, JsValue> {
+        self.vault.as_ref().ok_or_else(locked_error)
+    }
+
+    fn vault_mut(&mut self) -> Result<&mut Vault, JsValue> {
+        self.vault.as_mut().ok_or_else(locked_error)
     }
 
     /// The accounts, without secrets.
     pub fn accounts(&self) -> Result<JsValue, JsValue> {
         let views: Vec<View> = self
-            .vault
+            .vault()?
             .entries()
             .iter()
             .map(|e| view(Some(e.id), &e.account, false))
@@ -165,11 +359,11 @@ impl Authbar {
     /// Every account's code at `unix_ms` (the page's clock).
     pub fn codes(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
         let ms = unix_ms.max(0.0) as u64;
-        let codes: Vec<CodeView> = self
-            .vault
+        let vault = self.vault()?;
+        let codes: Vec<CodeView> = vault
             .codes_at(ms / 1000)
             .into_iter()
-            .zip(self.vault.entries())
+            .zip(vault.entries())
             .map(|((id, c), e)| {
                 let totp = e.account.otp_type() == authbar_core::OtpType::Totp;
                 CodeView {
@@ -201,6 +395,7 @@ impl Authbar {
         if !append {
             self.discard();
         }
+        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
         let mut preview = std::mem::take(&mut self.shown);
         preview.qr_count += qr_count;
         for result in imports {
@@ -218,8 +413,8 @@ impl Authbar {
                         });
                     }
                     for a in import.accounts {
-                        let duplicate = self.vault.contains(&a)
-                            || self.pending.iter().any(|p| p.same_entry(&a));
+                        let duplicate =
+                            vault.contains(&a) || self.pending.iter().any(|p| p.same_entry(&a));
                         preview.accounts.push(view(None, &a, duplicate));
                         self.pending.push(a);
                     }
@@ -251,6 +446,44 @@ impl Authbar {
             return Err(js_error(e.code(), &e.to_string()));
         }
         self.preview(vec![result], 0, false)
+    }
+
+    /// Reads a file chosen for import into a preview: an encrypted `.authbar` backup (needs its
+    /// `password`: without one, an error with code `password_required`), or text of `otpauth://`
+    /// lines.
+    #[wasm_bindgen(js_name = previewFile)]
+    pub fn preview_file(
+        &mut self,
+        bytes: &[u8],
+        password: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let text = String::from_utf8_lossy(bytes);
+        if SealedVault::is_sealed(&text) {
+            let backup = SealedVault::parse(&text).map_err(|e| sealed_error(&e))?;
+            let Some(password) = password else {
+                return Err(js_error(
+                    "password_required",
+                    "this Authbar backup is encrypted: enter its passphrase",
+                ));
+            };
+            let (_, vault) = backup.unlock(&password).map_err(|e| sealed_error(&e))?;
+            let accounts = vault.entries().iter().map(|e| e.account.clone()).collect();
+            return self.preview(
+                vec![Ok(Import {
+                    accounts,
+                    ..Import::default()
+                })],
+                0,
+                false,
+            );
+        }
+        let imports = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(import_text)
+            .collect();
+        self.preview(imports, 0, false)
     }
 
     /// Reads the "enter a secret" form (`{type, secret, issuer, name, algorithm, digits, period,
@@ -330,7 +563,7 @@ impl Authbar {
                 .collect(),
         };
         self.shown = Preview::default();
-        let added = self.vault.add(chosen);
+        let added = self.vault_mut()?.add(chosen);
         #[derive(Serialize)]
         struct Report {
             added: usize,
@@ -351,14 +584,14 @@ impl Authbar {
     /// Renames an account.
     pub fn rename(&mut self, id: f64, issuer: &str, name: &str) -> Result<(), JsValue> {
         let issuer = Some(issuer.trim().to_string());
-        self.vault
+        self.vault_mut()?
             .rename(id as u64, issuer, name.trim().to_string())
             .map_err(|e| vault_error(&e))
     }
 
     /// Deletes an account.
     pub fn remove(&mut self, id: f64) -> Result<(), JsValue> {
-        self.vault
+        self.vault_mut()?
             .remove(id as u64)
             .map(|_| ())
             .map_err(|e| vault_error(&e))
@@ -367,7 +600,7 @@ impl Authbar {
     /// HOTP: moves the counter on; returns the new code.
     #[wasm_bindgen(js_name = nextHotp)]
     pub fn next_hotp(&mut self, id: f64) -> Result<String, JsValue> {
-        self.vault
+        self.vault_mut()?
             .next_hotp(id as u64)
             .map(|c| c.to_string())
             .map_err(|e| vault_error(&e))

@@ -47,8 +47,9 @@ fn text_import_preview_commit_and_codes() {
         Some(750.0)
     );
     // Stored text round-trips.
-    let again = Authbar::new(Some(a.to_json())).unwrap();
-    assert_eq!(again.to_json(), a.to_json());
+    let text = a.to_json().unwrap();
+    let mut again = Authbar::new(Some(text.clone())).unwrap();
+    assert_eq!(again.to_json().unwrap(), text);
 }
 
 #[wasm_bindgen_test]
@@ -121,4 +122,110 @@ fn hotp_rename_remove_and_selection() {
     );
     a.remove(1.0).unwrap();
     assert_eq!(Array::from(&a.accounts().unwrap()).length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn passphrase_lock_unlock_and_their_error_codes() {
+    let mut a = Authbar::new(None).unwrap();
+    a.preview_text("otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+        .unwrap();
+    a.commit(None).unwrap();
+    assert!(!a.protected() && !a.locked());
+    assert_eq!(
+        code_of(a.set_passphrase("short").unwrap_err()),
+        "passphrase_too_short"
+    );
+    let held = a.set_passphrase("correct horse battery").unwrap();
+    assert_eq!(
+        code_of(a.set_passphrase("another one!").unwrap_err()),
+        "already_protected"
+    );
+    let stored = a.to_json().unwrap();
+    assert!(!stored.contains("GEZDGNBV"));
+    // Each save encrypts under a fresh nonce.
+    assert_ne!(a.to_json().unwrap(), stored);
+
+    // A new popup: locked until the passphrase or the held key opens it.
+    let mut b = Authbar::new(Some(stored.clone())).unwrap();
+    assert!(b.protected() && b.locked());
+    assert_eq!(code_of(b.accounts().unwrap_err()), "locked");
+    assert_eq!(code_of(b.to_json().unwrap_err()), "locked");
+    assert_eq!(
+        code_of(b.unlock("wrong passphrase").unwrap_err()),
+        "wrong_passphrase"
+    );
+    assert!(b.locked());
+    b.unlock_with_key(&held).unwrap();
+    assert_eq!(Array::from(&b.accounts().unwrap()).length(), 1);
+    assert!(b.reads_back(&stored));
+    b.lock();
+    assert!(b.locked());
+    assert_eq!(b.unlock("correct horse battery").unwrap(), held);
+
+    // Changing keeps the data key (held keys keep working); removing needs the passphrase.
+    assert_eq!(
+        code_of(
+            b.change_passphrase("nope nope", "new passphrase")
+                .unwrap_err()
+        ),
+        "wrong_passphrase"
+    );
+    b.change_passphrase("correct horse battery", "new passphrase")
+        .unwrap();
+    let changed = b.to_json().unwrap();
+    let mut c = Authbar::new(Some(changed)).unwrap();
+    c.unlock_with_key(&held).unwrap();
+    assert_eq!(
+        code_of(c.remove_passphrase("correct horse battery").unwrap_err()),
+        "wrong_passphrase"
+    );
+    c.remove_passphrase("new passphrase").unwrap();
+    assert!(!c.protected());
+    assert!(c.to_json().unwrap().contains("GEZDGNBV"));
+
+    // Damage and the future are refused with their codes.
+    assert_eq!(
+        code_of(Authbar::new(Some(stored[..stored.len() - 30].to_string())).unwrap_err()),
+        "sealed_corrupt"
+    );
+    let future = stored.replacen("\"version\": 1", "\"version\": 7", 1);
+    assert_eq!(
+        code_of(Authbar::new(Some(future)).unwrap_err()),
+        "sealed_future_version"
+    );
+    assert_eq!(
+        code_of(
+            Authbar::new(Some(stored))
+                .unwrap()
+                .unlock_with_key("AAAA")
+                .unwrap_err()
+        ),
+        "sealed_corrupt"
+    );
+}
+
+#[wasm_bindgen_test]
+fn backups_need_their_passphrase() {
+    let mut a = Authbar::new(None).unwrap();
+    a.preview_text("otpauth://hotp/Mail:carol?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7")
+        .unwrap();
+    a.commit(None).unwrap();
+    let backup = a.export_backup("backup passphrase").unwrap();
+    let mut b = Authbar::new(None).unwrap();
+    assert_eq!(
+        code_of(b.preview_file(backup.as_bytes(), None).unwrap_err()),
+        "password_required"
+    );
+    assert_eq!(
+        code_of(
+            b.preview_file(backup.as_bytes(), Some("wrong passphrase".into()))
+                .unwrap_err()
+        ),
+        "wrong_passphrase"
+    );
+    let preview = b
+        .preview_file(backup.as_bytes(), Some("backup passphrase".into()))
+        .unwrap();
+    let accounts = Array::from(&get(&preview, "accounts"));
+    assert_eq!(get(&accounts.get(0), "counter").as_string().unwrap(), "7");
 }

@@ -49,4 +49,4 @@ pub use import::{Import, ImportError, dedupe, import_payload, import_text};
 pub use otp::{Algorithm, Code, Match, TimedCode};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use secret::{Secret, SecretError};
-pub use vault::{Vault, VaultError};
+pub use vault::{Added, Vault, VaultError};

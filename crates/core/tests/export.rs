@@ -8,6 +8,7 @@ use authbar_core::export::qr_code::{ErrorCorrection, MAX_BYTES_L, QUIET_ZONE, Qr
 use authbar_core::export::{MAX_PART_BYTES, MAX_PER_PART, MigrationExport, migration};
 use authbar_core::migration::{self, MigrationBatch};
 use authbar_core::{Account, Algorithm, OtpType, Secret, Vault, VaultError, qr, uri};
+use proptest::prelude::*;
 use serde_json::Value;
 
 fn secret(seed: u8, len: usize) -> Secret {
@@ -427,4 +428,76 @@ fn a_payload_too_long_for_level_m_uses_level_l_and_beyond_that_is_refused() {
     );
     // Outside the code is light.
     assert!(!m_max.is_dark(177, 0) && !m_max.is_dark(0, 177));
+}
+
+fn any_account() -> impl Strategy<Value = Account> {
+    (
+        prop_oneof![Just(OtpType::Totp), Just(OtpType::Hotp)],
+        proptest::collection::vec(any::<u8>(), 1..70),
+        prop_oneof![Just(None), "[ :a-zA-Z\u{e9}\u{4e00}]{1,12}".prop_map(Some)],
+        "[ :a-zA-Z@.\u{e9}\u{4e00}]{0,16}",
+        prop_oneof![
+            Just(Algorithm::Sha1),
+            Just(Algorithm::Sha256),
+            Just(Algorithm::Sha512)
+        ],
+        prop_oneof![Just(6u8), Just(8u8), 6u8..=10],
+        prop_oneof![Just(30u64), 1u64..200],
+        prop_oneof![0u64..5, any::<u64>()],
+    )
+        .prop_map(|(kind, key, issuer, name, alg, digits, period, counter)| {
+            // The period matters only for TOTP and the counter only for HOTP (as in otpauth:// URIs),
+            // so the other one keeps its default.
+            let totp = kind == OtpType::Totp;
+            Account::new(kind, Secret::from_bytes(key).unwrap())
+                .with_label(issuer, name)
+                .with_algorithm(alg)
+                .with_digits(digits)
+                .and_then(|a| a.with_period(if totp { period } else { 30 }))
+                .unwrap()
+                .with_counter(if totp { 0 } else { counter })
+        })
+}
+
+/// The first rule of the format an account breaks, as the encoder must report it.
+fn broken_rule(a: &Account) -> Option<NotExportable> {
+    if a.digits() != 6 && a.digits() != 8 {
+        Some(NotExportable::Digits(a.digits()))
+    } else if a.otp_type() == OtpType::Totp && a.period() != 30 {
+        Some(NotExportable::Period(a.period()))
+    } else if a.otp_type() == OtpType::Hotp && a.counter() > i64::MAX as u64 {
+        Some(NotExportable::Counter(a.counter()))
+    } else if a.name().contains(':') && a.name().starts_with(' ') {
+        Some(NotExportable::NameLeadingSpace)
+    } else {
+        None
+    }
+}
+
+proptest! {
+    /// Any account is either exported and read back exactly, or refused for the rule it breaks.
+    #[test]
+    fn every_account_round_trips_or_is_refused_for_its_rule(
+        a in any_account(),
+        batch_id in any::<i32>(),
+        index in 0i32..100,
+    ) {
+        let header = Header { batch_size: index + 1, batch_index: index, batch_id };
+        match google::format(&[&a], header) {
+            Ok(uri) => {
+                prop_assert_eq!(broken_rule(&a), None);
+                let batch = migration::parse(&uri).unwrap();
+                prop_assert_eq!(
+                    (batch.version, batch.batch_size, batch.batch_index, batch.batch_id),
+                    (1, index + 1, index, batch_id)
+                );
+                prop_assert_eq!(batch.entries.len(), 1);
+                prop_assert_eq!(batch.entries[0].account.as_ref(), Ok(&a));
+            }
+            Err((i, reason)) => {
+                prop_assert_eq!(i, 0);
+                prop_assert_eq!(Some(reason), broken_rule(&a));
+            }
+        }
+    }
 }

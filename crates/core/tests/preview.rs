@@ -406,3 +406,56 @@ fn replacing_an_entry_with_the_same_secret_updates_its_settings() {
     assert_eq!(v.entries()[0].account, account(fixed));
     assert_eq!(v.entries().len(), 2);
 }
+
+#[test]
+fn add_new_selects_every_account_that_is_not_an_exact_duplicate() {
+    let mut v = stored();
+    let p = v.preview(vec![one(A), one(C), one(A_NEW_SECRET), one(C)]);
+    assert_eq!(p.add_new(), vec![add(1), add(2)]);
+    let added = v.commit(&p, &p.add_new()).unwrap();
+    assert_eq!(added.ids, vec![3, 4]);
+    assert!(added.duplicates.is_empty());
+}
+
+/// Every refusal's message names the preview index and the entry it is about.
+#[test]
+fn commit_error_messages_name_the_index_and_the_entry() {
+    let cases = [
+        (
+            CommitError::RepeatedIndex { index: 4 },
+            "account 4 of the preview was chosen twice",
+        ),
+        (
+            CommitError::NoSuchEntry {
+                index: 4,
+                entry_id: 9,
+            },
+            "account 4 of the preview should replace entry 9, which is not stored",
+        ),
+        (
+            CommitError::NotSameName {
+                index: 4,
+                entry_id: 9,
+            },
+            "account 4 of the preview can only replace an entry with the same issuer and name, \
+             and entry 9 has another",
+        ),
+        (
+            CommitError::AlreadyStored {
+                index: 4,
+                entry_id: 9,
+            },
+            "account 4 of the preview is already stored as entry 9; replacing another entry with \
+             it would store it twice",
+        ),
+        (
+            CommitError::ReplacedTwice { entry_id: 9 },
+            "entry 9 is replaced by two accounts of the preview",
+        ),
+    ];
+    let mut codes = std::collections::HashSet::new();
+    for (err, message) in cases {
+        assert_eq!(err.to_string(), message);
+        assert!(codes.insert(err.code()), "{} repeated", err.code());
+    }
+}

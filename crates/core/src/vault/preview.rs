@@ -145,6 +145,21 @@ pub struct Preview {
     pub batches: Vec<BatchView>,
 }
 
+impl Preview {
+    /// The choices the popup offers by default: add every account that is not an exact duplicate
+    /// (one with the same name as a stored entry is added beside it unless the user picks replace).
+    pub fn add_new(&self) -> Vec<Selection> {
+        self.accounts
+            .iter()
+            .filter(|a| !a.duplicate)
+            .map(|a| Selection {
+                index: a.index,
+                choice: Choice::Add,
+            })
+            .collect()
+    }
+}
+
 /// What to do with one previewed account.
 ///
 /// JSON: `"add"`, `"skip"` or `{"replace": ENTRY_ID}`.

@@ -58,8 +58,8 @@ fn preview_marks_stored_repeated_same_name_and_new() {
             &Status::Stored { entry_id: 1 },
             &Status::SameName { entry_ids: vec![1] },
             &Status::New,
-            &Status::Repeated { index: 2 },
-            &Status::Repeated { index: 1 },
+            &Status::Repeated { earlier: 2 },
+            &Status::Repeated { earlier: 1 },
         ]
     );
     let duplicate: Vec<bool> = p.accounts.iter().map(|a| a.duplicate).collect();
@@ -148,6 +148,13 @@ fn preview_json_is_camel_case_and_holds_no_secret() {
     assert_eq!(json["accounts"][1]["entryIds"], serde_json::json!([1]));
     assert_eq!(json["accounts"][1]["weakSecret"], false);
     assert_eq!(json["accounts"][2]["counter"], "18446744073709551615");
+    // A repeat names the earlier index beside its own (one key each).
+    let repeated = serde_json::to_value(v.preview(vec![one(C), one(C)])).unwrap();
+    assert_eq!(repeated["accounts"][1]["status"], "repeated");
+    assert_eq!(repeated["accounts"][1]["earlier"], 0);
+    assert_eq!(repeated["accounts"][1]["index"], 1);
+    let text = serde_json::to_string(&v.preview(vec![one(C), one(C)])).unwrap();
+    assert_eq!(text.matches("\"index\"").count(), 2, "{text}");
     assert_eq!(
         json["accounts"][2]["sameNameInImport"],
         serde_json::json!([])
@@ -210,7 +217,7 @@ fn commit_adds_in_preview_order_and_never_adds_an_exact_duplicate_twice() {
 fn commit_adds_a_repeat_when_its_first_occurrence_was_skipped() {
     let mut v = Vault::new();
     let p = v.preview(vec![one(C), one(C)]);
-    assert_eq!(p.accounts[1].status, Status::Repeated { index: 0 });
+    assert_eq!(p.accounts[1].status, Status::Repeated { earlier: 0 });
     let added = v.commit(&p, &[add(1)]).unwrap();
     assert_eq!(added.ids, vec![1]);
     assert!(added.duplicates.is_empty());

@@ -29,8 +29,9 @@ pub enum Status {
     },
     /// The same account (same secret, issuer and name) appears earlier in this preview.
     Repeated {
-        /// The earlier preview index.
-        index: usize,
+        /// The earlier preview index (named so as not to clash with [`Incoming::index`] beside it in
+        /// JSON).
+        earlier: usize,
     },
     /// Stored entries have the same issuer and name but another secret: the user can replace one of
     /// them (for example the entry of a dead set-up page) or keep both.
@@ -342,7 +343,7 @@ impl Vault {
         let status = if let Some(e) = self.entries.iter().find(|e| e.account.same_entry(&account)) {
             Status::Stored { entry_id: e.id }
         } else if let Some(i) = earlier.iter().position(|p| p.account.same_entry(&account)) {
-            Status::Repeated { index: i }
+            Status::Repeated { earlier: i }
         } else {
             let entry_ids: Vec<u64> = self
                 .entries

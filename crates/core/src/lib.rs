@@ -1,6 +1,10 @@
 //! Authbar's engine: one-time codes (RFC 4226 HOTP, RFC 6238 TOTP), `otpauth://` URIs, Google
 //! Authenticator exports and QR images, in pure Rust with no I/O and no clock.
 //!
+//! Accounts come in through [`import_text`] and [`Vault::preview`] / [`Vault::commit`] (the user
+//! confirms what is added), and go out through [`export`]: `otpauth://` lines, Google Authenticator
+//! export parts, and QR codes of either.
+//!
 //! Every function that depends on time takes the time as an argument (`unix_secs`), so the same code
 //! runs in the `authbar` command, in the browser extension (compiled to WebAssembly) and in the
 //! companion server, and is tested against fixed vectors.
@@ -35,6 +39,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod export;
 pub mod import;
 pub mod migration;
 pub mod otp;
@@ -51,4 +56,4 @@ pub use otp::{Algorithm, Code, Match, TimedCode};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use sealed::{DataKey, KdfParams, SealedError, SealedVault};
 pub use secret::{Secret, SecretError};
-pub use vault::{Vault, VaultError};
+pub use vault::{Added, Vault, VaultError};

@@ -17,6 +17,8 @@
 //! default (SHA1, 6 digits, TOTP). An entry this crate cannot use (MD5, an unknown enum value, an
 //! empty secret) is reported on its own, not as a failure of the whole export. In the `data` value a
 //! `+` is kept as `+` (it is a base64 character, and some exporters leave it unescaped).
+//!
+//! The encoder, which this reader reads back exactly, is [`crate::export::google`].
 
 use std::fmt;
 

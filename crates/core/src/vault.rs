@@ -1,5 +1,5 @@
-//! The stored account list: a versioned schema, duplicate detection on import, renaming, deleting and
-//! HOTP counters. The extension keeps [`Vault::to_json`]'s text as is; the counters stay exact (they can
+//! The stored account list: a versioned schema, the import preview and commit ([`Vault::preview`],
+//! [`Vault::commit`]), renaming, reordering, deleting and HOTP counters. The extension keeps [`Vault::to_json`]'s text as is; the counters stay exact (they can
 //! exceed what a JavaScript number holds).
 //!
 //! Schema 1: `{"schema": 1, "nextId": N, "entries": [{"id": 1, "account": {…}}]}`, where `account` is
@@ -9,9 +9,17 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::{Account, Code, OtpType, TimedCode};
+
+mod preview;
+mod view;
+
+pub use preview::{
+    BatchView, Choice, CommitError, Incoming, Preview, Problem, Selection, SkippedView, Status,
+};
+pub use view::{AccountView, EntryView, WEAK_SECRET_BITS};
 
 /// The schema this code reads and writes.
 pub const SCHEMA: u32 = 1;
@@ -40,6 +48,13 @@ pub enum VaultError {
         /// The id asked for.
         id: u64,
     },
+    /// A position past the end of the list.
+    NoSuchPosition {
+        /// The position asked for (from 0).
+        index: usize,
+        /// How many entries there are.
+        len: usize,
+    },
 }
 
 impl VaultError {
@@ -50,6 +65,7 @@ impl VaultError {
             VaultError::FutureSchema { .. } => "vault_future_schema",
             VaultError::NoSuchEntry { .. } => "no_such_entry",
             VaultError::NotHotp { .. } => "not_hotp",
+            VaultError::NoSuchPosition { .. } => "no_such_position",
         }
     }
 }
@@ -67,6 +83,10 @@ impl fmt::Display for VaultError {
             ),
             VaultError::NoSuchEntry { id } => write!(f, "there is no account with id {id}"),
             VaultError::NotHotp { id } => write!(f, "account {id} is not counter-based (HOTP)"),
+            VaultError::NoSuchPosition { index, len } => write!(
+                f,
+                "position {index} is past the end of the list of {len} account(s) (positions start at 0)"
+            ),
         }
     }
 }
@@ -93,12 +113,22 @@ pub struct Vault {
 }
 
 /// What an import added.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// JSON (no secret): `{"ids":[4,5],"replaced":[2],"duplicates":1}`, `duplicates` being a count.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Added {
-    /// Ids of the new entries.
+    /// Ids of the new entries, in the order they were appended.
     pub ids: Vec<u64>,
+    /// Ids of the entries whose account was replaced (id and position kept).
+    pub replaced: Vec<u64>,
     /// Accounts that were already there (same secret, issuer and name), not added again.
+    #[serde(serialize_with = "count")]
     pub duplicates: Vec<Account>,
+}
+
+fn count<S: Serializer>(accounts: &[Account], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(accounts.len() as u64)
 }
 
 #[derive(Deserialize)]
@@ -151,16 +181,40 @@ impl Vault {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The entries, in the order they were added.
+    /// The entries, in the user's order (the order they were added, unless moved).
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    fn entry_mut(&mut self, id: u64) -> Result<&mut Entry, VaultError> {
+    /// The entries as shown, without secrets.
+    pub fn views(&self) -> Vec<EntryView> {
         self.entries
-            .iter_mut()
-            .find(|e| e.id == id)
+            .iter()
+            .map(|e| EntryView {
+                id: e.id,
+                account: AccountView::from(&e.account),
+            })
+            .collect()
+    }
+
+    /// Appends an account as a new entry; returns its id.
+    fn push(&mut self, account: Account) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.entries.push(Entry { id, account });
+        id
+    }
+
+    fn position(&self, id: u64) -> Result<usize, VaultError> {
+        self.entries
+            .iter()
+            .position(|e| e.id == id)
             .ok_or(VaultError::NoSuchEntry { id })
+    }
+
+    fn entry_mut(&mut self, id: u64) -> Result<&mut Entry, VaultError> {
+        let index = self.position(id)?;
+        Ok(&mut self.entries[index])
     }
 
     /// Whether the same entry (same secret, issuer and name) is already stored.
@@ -176,10 +230,7 @@ impl Vault {
                 added.duplicates.push(account);
                 continue;
             }
-            let id = self.next_id;
-            self.next_id += 1;
-            self.entries.push(Entry { id, account });
-            added.ids.push(id);
+            added.ids.push(self.push(account));
         }
         added
     }
@@ -197,12 +248,24 @@ impl Vault {
 
     /// Deletes an entry; returns it.
     pub fn remove(&mut self, id: u64) -> Result<Entry, VaultError> {
-        let index = self
-            .entries
-            .iter()
-            .position(|e| e.id == id)
-            .ok_or(VaultError::NoSuchEntry { id })?;
+        let index = self.position(id)?;
         Ok(self.entries.remove(index))
+    }
+
+    /// Moves an entry to position `to_index` (from 0) of the list; the others keep their relative order.
+    /// `to_index` must be a position of the list as it is (0 to len − 1).
+    pub fn move_entry(&mut self, id: u64, to_index: usize) -> Result<(), VaultError> {
+        let from = self.position(id)?;
+        let len = self.entries.len();
+        if to_index >= len {
+            return Err(VaultError::NoSuchPosition {
+                index: to_index,
+                len,
+            });
+        }
+        let entry = self.entries.remove(from);
+        self.entries.insert(to_index, entry);
+        Ok(())
     }
 
     /// HOTP: moves the counter on and returns the new code.

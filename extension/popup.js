@@ -15,7 +15,7 @@ let core;                   // Authbar (wasm): the account list and any pending 
 let readonly = false;       // the stored list is from a newer version: show it as untouchable
 let rows = new Map();       // id → {li, code, ring, account, entry}
 let lastCodes = new Map();  // id → code shown
-let selection = [];         // preview: indices chosen
+let choices = new Map();    // preview: index → 'add' | {replace: entryId}
 const ownWrites = new Set(); // vault texts this popup stored (storage.onChanged reports them too)
 
 const status = (text) => { $('#status').textContent = ''; requestAnimationFrame(() => { $('#status').textContent = text; }); };
@@ -103,10 +103,17 @@ function row(a) {
   if (a.type === 'hotp') {
     actions.append(el('button', { type: 'button', className: 'next', textContent: msg('next'), onclick: () => nextHotp(a.id) }));
   }
-  actions.append(
-    el('button', { type: 'button', className: 'rename', textContent: msg('rename'), attrs: { 'aria-label': `${msg('rename')}: ${label(a)}` }, onclick: () => startRename(a) }),
-    el('button', { type: 'button', className: 'delete', textContent: msg('delete'), attrs: { 'aria-label': `${msg('delete')}: ${label(a)}` }, onclick: () => remove(a) }),
-  );
+  // Rarely used actions sit behind one menu button, so the name keeps its room.
+  const menu = el('details', { className: 'menu' },
+    el('summary', { attrs: { 'aria-label': msg('actionsFor', label(a)) } }, '⋯'),
+    el('div', { className: 'menu-items' },
+      el('button', { type: 'button', className: 'qr', textContent: msg('showQr'), onclick: () => showAccountQr(a) }),
+      el('button', { type: 'button', className: 'rename', textContent: msg('rename'), onclick: () => startRename(a) }),
+      el('button', { type: 'button', className: 'delete', textContent: msg('delete'), onclick: () => remove(a) })));
+  // Any pick closes the menu; so does Escape.
+  menu.addEventListener('click', (e) => { if (e.target.closest('.menu-items button')) menu.open = false; });
+  menu.addEventListener('keydown', (e) => { if (e.key === 'Escape' && menu.open) { e.stopPropagation(); menu.open = false; menu.querySelector('summary').focus(); } });
+  actions.append(menu);
   const li = el('li', { attrs: { 'data-id': String(a.id) } });
   let r = null;
   if (a.type === 'totp') {
@@ -176,12 +183,56 @@ function startRename(a) {
   issuer.focus();
 }
 
-async function remove(a) {
-  if (!confirm(msg('confirmDelete', label(a)))) return;
-  core.remove(a.id);
-  if (!(await persist())) return;
-  render();
-  status(msg('deleted'));
+/** Asks in the row itself (no browser dialog); Escape or Cancel keeps the account. */
+function remove(a) {
+  const r = rows.get(a.id);
+  const cancel = el('button', { type: 'button', className: 'cancel-delete', textContent: msg('cancel') });
+  const confirmBar = el('div', { className: 'confirm-bar', attrs: { role: 'alertdialog', 'aria-label': msg('confirmDelete', label(a)) } },
+    el('span', {}, msg('confirmDelete', label(a))),
+    el('button', { type: 'button', className: 'confirm-delete danger', textContent: msg('delete'), onclick: async () => {
+      core.remove(a.id);
+      if (!(await persist())) return;
+      render();
+      status(msg('deleted'));
+      ($('#accounts .entry') ?? $('#toggle-add')).focus();
+    } }),
+    cancel);
+  const restore = () => { confirmBar.remove(); r.li.hidden = false; r.entry.focus(); };
+  cancel.addEventListener('click', restore);
+  confirmBar.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); restore(); } });
+  r.li.hidden = true;
+  r.li.after(confirmBar);
+  cancel.focus();
+}
+
+/** The QR viewer: one code, or the parts of an export one at a time ("1 of 3"). */
+function showQrs(title, items) {
+  let at = 0;
+  const view = $('#qr-view');
+  const draw = () => {
+    const svg = new DOMParser().parseFromString(items[at].svg, 'image/svg+xml').documentElement;
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', items[at].label);
+    $('#qr-image').replaceChildren(svg);
+    $('#qr-part').textContent = items.length > 1 ? msg('partOf', at + 1, items.length) : '';
+    $('#qr-prev').hidden = $('#qr-next').hidden = items.length < 2;
+    $('#qr-prev').disabled = at === 0;
+    $('#qr-next').disabled = at === items.length - 1;
+  };
+  $('#qr-title').textContent = title;
+  $('#qr-prev').onclick = () => { at -= 1; draw(); };
+  $('#qr-next').onclick = () => { at += 1; draw(); };
+  draw();
+  view.hidden = false;
+  $('#qr-close').focus();
+}
+
+function showAccountQr(a) {
+  try {
+    showQrs(msg('qrOf', label(a)), [{ svg: core.accountQr(a.id), label: label(a) }]);
+  } catch (err) {
+    showError($('#banner'), vault.errorText(err));
+  }
 }
 
 function filter() {
@@ -196,37 +247,59 @@ function filter() {
 function showPreview(preview) {
   const list = $('#preview-list');
   list.replaceChildren();
-  selection = [];
-  preview.accounts.forEach((a, i) => {
-    const box = el('input', { type: 'checkbox', checked: !a.duplicate, disabled: a.duplicate });
-    if (!a.duplicate) selection.push(i);
-    box.addEventListener('change', () => {
-      selection = box.checked ? [...selection, i] : selection.filter((j) => j !== i);
-      $('#preview-commit').disabled = selection.length === 0;
-    });
+  // index → the choice for it: 'add', or {replace: entryId} for an account whose name is already used.
+  choices = new Map();
+  const update = () => { $('#preview-commit').disabled = choices.size === 0; };
+  for (const a of preview.accounts) {
+    const box = el('input', { type: 'checkbox', checked: !a.duplicate, disabled: a.duplicate, attrs: { 'aria-label': label(a) } });
+    if (!a.duplicate) choices.set(a.index, 'add');
     const notes = [];
-    if (a.duplicate) notes.push(el('span', { className: 'dup' }, ` (${msg('alreadyAdded')})`));
-    if (a.secretBits < 128) notes.push(el('span', { className: 'weak' }, ` (${msg('weakSecret', a.secretBits)})`));
-    list.append(el('li', {}, el('label', {}, box, ' ', label(a), ...notes)));
-  });
+    if (a.duplicate) notes.push(el('span', { className: 'dup' }, msg('alreadyAdded')));
+    if (a.weakSecret) notes.push(el('span', { className: 'weak' }, msg('weakSecret', a.secretBits)));
+    let how = null;
+    if (a.status === 'sameName') {
+      // Two entries with one name cannot be told apart: say so, and offer to replace the old one.
+      notes.push(el('span', { className: 'dup' }, msg('sameNameExists')));
+      how = el('select', { className: 'how', attrs: { 'aria-label': `${msg('sameNameChoice')}: ${label(a)}` } },
+        el('option', { value: 'add', textContent: msg('keepBoth') }),
+        ...a.entryIds.map((id, n) => el('option', { value: String(id), textContent: a.entryIds.length > 1 ? msg('replaceNth', n + 1) : msg('replaceExisting') })));
+      how.addEventListener('change', () => {
+        if (choices.has(a.index)) choices.set(a.index, how.value === 'add' ? 'add' : { replace: Number(how.value) });
+      });
+    }
+    box.addEventListener('change', () => {
+      if (box.checked) choices.set(a.index, !how || how.value === 'add' ? 'add' : { replace: Number(how.value) });
+      else choices.delete(a.index);
+      update();
+    });
+    list.append(el('li', {}, box, el('div', { className: 'what' }, el('span', { className: 'label' }, label(a)), ...notes, how)));
+  }
   const problems = $('#preview-problems');
   problems.replaceChildren();
   for (const s of preview.skipped) problems.append(el('p', { className: 'error' }, `${msg('skipped')}: ${label(s)}: ${s.message}`));
   for (const p of preview.problems) {
     problems.append(el('p', { className: 'error' }, p.code === 'not_authenticator' ? `${msg('notAuthenticator')} ${p.text}` : p.message));
   }
-  $('#preview-commit').disabled = selection.length === 0;
+  update();
   $('#preview-commit').hidden = preview.accounts.length === 0;
   $('#preview').hidden = false;
   $('#preview-commit').focus();
 }
 
 async function commit() {
-  const report = core.commit(Uint32Array.from(selection));
+  const picked = [...choices].map(([index, choice]) => ({ index, choice }));
+  let report;
+  try {
+    report = core.commit(picked);
+  } catch (err) {
+    showError($('#banner'), vault.errorText(err));
+    return;
+  }
   if (!(await persist())) return;
   $('#preview').hidden = true;
   render();
-  const parts = [msg('added', report.added)];
+  const parts = [msg('added', report.ids.length)];
+  if (report.replaced.length) parts.push(msg('replaced', report.replaced.length));
   if (report.duplicates) parts.push(msg('duplicates', report.duplicates));
   status(parts.join('. '));
   $('#add-text').value = '';
@@ -323,6 +396,8 @@ function wire() {
   $('#preview-commit').addEventListener('click', commit);
   $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; });
   $('#search').addEventListener('input', filter);
+  $('#qr-close').addEventListener('click', () => { $('#qr-view').hidden = true; $('#qr-image').replaceChildren(); });
+  $('#qr-view').addEventListener('keydown', (e) => { if (e.key === 'Escape') $('#qr-close').click(); });
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
   document.addEventListener('drop', async (e) => {
@@ -352,7 +427,7 @@ async function main() {
     showError($('#banner'), vault.errorText(err));
   }
   await vault.start({
-    core: () => core, reload, ownWrite: (text) => ownWrites.add(text), render, showPreview, status, closeAdd,
+    core: () => core, reload, ownWrite: (text) => ownWrites.add(text), render, showPreview, showQrs, status, closeAdd,
   });
   watchStorage({
     onVault: (text) => { if (!ownWrites.delete(text)) reload(text); },

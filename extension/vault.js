@@ -5,9 +5,10 @@
 import {
   msg, loadSettings, saveSettings, loadHeldKey, holdKey, forgetKey, replaceVault, loadVault,
 } from './ext.js';
-import { $, showError, download } from './dom.js';
+import { $, el, showError, download } from './dom.js';
+import { qrSvg } from './wasm/authbar_wasm.js';
 
-let app;              // {core(), reload(text), ownWrite(text), render(), showPreview(p), status(t), closeAdd()}
+let app;              // {core(), reload(text), ownWrite(text), render(), showPreview(p), showQrs(title, items), status(t), closeAdd()}
 let settings;         // ext.js DEFAULT_SETTINGS shape
 let held = null;      // the data key (base64) while unlocked and protected
 let lockAt = 0;       // ms; 0: no idle lock
@@ -297,10 +298,37 @@ async function previewImport(password) {
 }
 
 function plainExport() {
-  const text = app.core().exportOtpauth();
+  const text = app.core().exportOtpauth(null);
   download('authbar-accounts.txt', text, 'text/plain');
   $('#plain-export-confirm').hidden = true;
   app.status(msg('plainExported'));
+}
+
+/** Lists the accounts to pick for a Google Authenticator export (all picked). */
+function startMigration() {
+  const list = $('#migration-list');
+  list.replaceChildren(...app.core().accounts().map((a) => el('li', {}, el('label', {},
+    el('input', { type: 'checkbox', checked: true, value: String(a.id) }), ' ', [a.issuer, a.name].filter(Boolean).join(' – ')))));
+  showError($('#migration-error'), '');
+  $('#migration-form').hidden = false;
+  $('#migration-form button[type=submit]').focus();
+}
+
+function showMigration(e) {
+  e.preventDefault();
+  const ids = [...document.querySelectorAll('#migration-list input:checked')].map((b) => Number(b.value));
+  if (ids.length === 0) { showError($('#migration-error'), msg('pickOne')); return; }
+  let exported;
+  try {
+    exported = app.core().exportMigration(Float64Array.from(ids), crypto.getRandomValues(new Int32Array(1))[0]);
+  } catch (err) {
+    showError($('#migration-error'), errorText(err));
+    return;
+  }
+  // Accounts Google Authenticator cannot hold are named, never silently changed.
+  showError($('#migration-error'), exported.refused.map((r) => msg('migrationRefused', [r.issuer, r.name].filter(Boolean).join(' – '), r.message)).join('\n'));
+  if (exported.parts.length === 0) return;
+  app.showQrs(msg('migrationExportTitle'), exported.parts.map((p) => ({ svg: qrSvg(p.uri), label: msg('partOf', p.index + 1, p.size) })));
 }
 
 function wire() {
@@ -319,6 +347,8 @@ function wire() {
   $('#plain-export').addEventListener('click', () => { $('#plain-export-confirm').hidden = false; $('#plain-export-go').focus(); });
   $('#plain-export-cancel').addEventListener('click', () => { $('#plain-export-confirm').hidden = true; $('#plain-export').focus(); });
   $('#plain-export-go').addEventListener('click', plainExport);
+  $('#migration-export').addEventListener('click', startMigration);
+  $('#migration-form').addEventListener('submit', showMigration);
   $('#auto-lock').addEventListener('change', async () => {
     await updateSettings({ autoLockMinutes: Number($('#auto-lock').value) });
     await touch(true);

@@ -198,6 +198,7 @@ test('manage: copy, HOTP next code, rename, delete with confirmation, search, du
     await page.waitForFunction(() => document.querySelector('#status').textContent === 'Code copied');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '287082');
 
+    await page.click('#accounts .menu summary');
     await page.click('#accounts .rename');
     await page.fill('.rename-form input:nth-of-type(1)', 'My Bank');
     await page.fill('.rename-form input:nth-of-type(2)', 'carol@bank');
@@ -219,11 +220,17 @@ test('manage: copy, HOTP next code, rename, delete with confirmation, search, du
     assert.equal(await page.locator('#accounts li:not([hidden])').count(), 1);
     await page.fill('#search', '');
 
-    page.once('dialog', (d) => d.dismiss());
+    // Delete asks in the popup (no browser dialog): Cancel and Escape keep the account.
+    await page.click('#accounts li:first-child .menu summary');
     await page.click('#accounts li:first-child .delete');
-    assert.equal(await page.locator('#accounts li').count(), 5, 'dismissed: nothing deleted');
-    page.once('dialog', (d) => { assert.match(d.message(), /Delete My Bank – carol@bank\?/); d.accept(); });
+    assert.match(await page.textContent('.confirm-bar'), /Delete My Bank – carol@bank\?/);
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'cancel-delete');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.confirm-bar').count(), 0);
+    assert.equal(await page.locator('#accounts li:not([hidden])').count(), 5, 'dismissed: nothing deleted');
+    await page.click('#accounts li:first-child .menu summary');
     await page.click('#accounts li:first-child .delete');
+    await page.click('.confirm-bar .confirm-delete');
     await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 4);
     assert.doesNotMatch(await storedVault(page), /carol/);
   });

@@ -341,3 +341,73 @@ test('two popups open at once: a write in one is seen by the other, nothing is o
     await b.waitForSelector('#lock-screen:not([hidden])');
   });
 });
+
+/** Renders SVG text to a PNG and drops it on the popup, as a person would drop a saved image. */
+async function dropSvg(page, svg, name) {
+  await page.evaluate(async ([text, fileName]) => {
+    const img = new Image();
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 600;
+    const g = canvas.getContext('2d');
+    g.imageSmoothingEnabled = false;
+    g.drawImage(img, 0, 0, 600, 600);
+    const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], fileName, { type: 'image/png' }));
+    document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [svg, name]);
+}
+
+test('an account shown as a QR code, and a Google Authenticator export in parts, read back into Authbar', async () => {
+  const many = Array.from({ length: 12 }, (_, i) => `otpauth://totp/Svc${i}:user${i}@example.com?secret=${'JBSWY3DPEHPK3PX' + 'ABCDEFGHIJKL'[i]}&issuer=Svc${i}`);
+  await withProfile(async (context) => {
+    const page = await openPopup(context, T);
+    for (const uri of many) { await addText(page, uri); await confirmPreview(page); }
+    // An 8-digit, 60 s account: Google Authenticator cannot hold a 60 s period, so it is named, not changed.
+    await addText(page, ACCOUNTS[1].uri);
+    await confirmPreview(page);
+    const accounts = await page.evaluate(() => globalThis.authbarCore().accounts());
+
+    await page.click('#accounts li:first-child .menu summary');
+    await page.click('#accounts li:first-child .qr');
+    await page.waitForSelector('#qr-view:not([hidden]) #qr-image svg');
+    assert.match(await page.textContent('#qr-title'), /Svc0 – user0@example.com/);
+    const single = await page.$eval('#qr-image svg', (n) => n.outerHTML);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('#qr-view'), true);
+
+    await openSettings(page);
+    await page.click('#migration-export');
+    await page.click('#migration-form button[type=submit]');
+    await page.waitForSelector('#qr-view:not([hidden]) #qr-image svg');
+    assert.match(await page.textContent('#migration-error'), /Not exported: Big Bank – bob/);
+    const parts = [];
+    for (;;) {
+      parts.push({ svg: await page.$eval('#qr-image svg', (n) => n.outerHTML), part: await page.textContent('#qr-part') });
+      if (await page.isDisabled('#qr-next')) break;
+      await page.click('#qr-next');
+    }
+    assert.deepEqual(parts.map((p) => p.part), ['1 of 2', '2 of 2']);
+
+    // Read back by Authbar itself in a fresh profile: the single code, then both parts.
+    const other = await launch();
+    try {
+      const p = await openPopup(other.context, T);
+      await dropSvg(p, single, 'one.png');
+      await confirmPreview(p);
+      assert.deepEqual(await p.evaluate(() => globalThis.authbarCore().accounts()), accounts.slice(0, 1));
+      for (const [i, { svg }] of parts.entries()) {
+        await dropSvg(p, svg, `part${i}.png`);
+        await p.waitForSelector('#preview:not([hidden])');
+        await p.click('#preview-commit');
+        await p.waitForSelector('#preview[hidden]', { state: 'attached' });
+      }
+      const back = await p.evaluate(() => globalThis.authbarCore().accounts());
+      assert.deepEqual(back.map(({ id, ...a }) => a), accounts.slice(0, 12).map(({ id, ...a }) => a));
+    } finally {
+      await other.cleanup();
+    }
+  });
+});

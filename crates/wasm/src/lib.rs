@@ -4,11 +4,15 @@
 #![forbid(unsafe_code)]
 
 use authbar_core::import::Import;
-use authbar_core::sealed::{self, DataKey, KdfParams, SealedError, SealedVault};
+use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
 use authbar_core::uri::{self, Fields};
-use authbar_core::{Account, ImportError, PayloadKind, Vault, VaultError, import_text, qr};
+use authbar_core::vault::{Preview, Selection};
+use authbar_core::{ImportError, PayloadKind, Vault, VaultError, import_text, qr};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+
+mod export;
+mod lock;
 
 fn js_error(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
@@ -69,39 +73,6 @@ fn locked_error() -> JsValue {
     )
 }
 
-/// What the popup shows for an account (no secret; the counter as a decimal string, since it can
-/// exceed what a JavaScript number holds).
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
-struct View {
-    id: Option<u64>,
-    #[serde(rename = "type")]
-    otp_type: &'static str,
-    issuer: Option<String>,
-    name: String,
-    algorithm: &'static str,
-    digits: u8,
-    period: u64,
-    counter: String,
-    secret_bits: usize,
-    duplicate: bool,
-}
-
-fn view(id: Option<u64>, a: &Account, duplicate: bool) -> View {
-    View {
-        id,
-        otp_type: a.otp_type().as_str(),
-        issuer: a.issuer().map(str::to_string),
-        name: a.name().to_string(),
-        algorithm: a.algorithm().as_str(),
-        digits: a.digits(),
-        period: a.period(),
-        counter: a.counter().to_string(),
-        secret_bits: a.secret().bits(),
-        duplicate,
-    }
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CodeView {
@@ -113,32 +84,12 @@ struct CodeView {
     period_ms: f64,
 }
 
-#[derive(Serialize, Debug)]
+/// A preview as the popup shows it: the core's, and how many QR codes the images held.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Problem {
-    code: &'static str,
-    message: String,
-    /// For a QR that is not an authenticator code: its text.
-    text: Option<String>,
-}
-
-#[derive(Serialize, Debug)]
-#[serde(rename_all = "camelCase")]
-struct Skipped {
-    issuer: String,
-    name: String,
-    code: &'static str,
-    message: String,
-}
-
-/// An import waiting for the user's confirmation.
-#[derive(Serialize, Default, Debug)]
-#[serde(rename_all = "camelCase")]
-struct Preview {
-    accounts: Vec<View>,
-    skipped: Vec<Skipped>,
-    problems: Vec<Problem>,
-    batch: Option<(i32, i32)>,
+struct PreviewJs<'a> {
+    #[serde(flatten)]
+    preview: &'a Preview,
     qr_count: usize,
 }
 
@@ -167,8 +118,10 @@ pub struct Authbar {
     sealed: Option<SealedVault>,
     /// The data key, while unlocked and protected.
     key: Option<DataKey>,
-    pending: Vec<Account>,
-    shown: Preview,
+    /// What the shown preview was made from (several images add up to one preview).
+    imports: Vec<Result<Import, ImportError>>,
+    shown: Option<Preview>,
+    qr_count: usize,
 }
 
 #[wasm_bindgen]
@@ -183,8 +136,9 @@ impl Authbar {
             vault: None,
             sealed: None,
             key: None,
-            pending: Vec::new(),
-            shown: Preview::default(),
+            imports: Vec::new(),
+            shown: None,
+            qr_count: 0,
         };
         match stored {
             None => authbar.vault = Some(Vault::new()),
@@ -198,146 +152,7 @@ impl Authbar {
         Ok(authbar)
     }
 
-    /// Whether a passphrase protects the vault.
-    #[wasm_bindgen(getter)]
-    pub fn protected(&self) -> bool {
-        self.sealed.is_some()
-    }
-
-    /// Whether the accounts are out of reach until `unlock`.
-    #[wasm_bindgen(getter)]
-    pub fn locked(&self) -> bool {
-        self.vault.is_none()
-    }
-
-    /// Unlocks with the passphrase (Argon2id: deliberately slow). Returns the data key as base64, to
-    /// hold in memory-only storage so the next opening needs no passphrase. Wrong passphrase: an
-    /// error with code `wrong_passphrase`, and nothing changes.
-    pub fn unlock(&mut self, passphrase: &str) -> Result<String, JsValue> {
-        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let (key, vault) = sealed.unlock(passphrase).map_err(|e| sealed_error(&e))?;
-        let held = key.to_base64().to_string();
-        self.key = Some(key);
-        self.vault = Some(vault);
-        Ok(held)
-    }
-
-    /// Unlocks with a held data key (fast). A key that no longer fits (the passphrase was changed
-    /// elsewhere) throws `key_rejected`: forget it and ask for the passphrase.
-    #[wasm_bindgen(js_name = unlockWithKey)]
-    pub fn unlock_with_key(&mut self, held: &str) -> Result<(), JsValue> {
-        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let key = DataKey::from_base64(held).map_err(|e| sealed_error(&e))?;
-        self.vault = Some(sealed.open(&key).map_err(|e| sealed_error(&e))?);
-        self.key = Some(key);
-        Ok(())
-    }
-
-    /// Forgets the accounts and the key (a protected vault only; a plain one has nothing to lock).
-    pub fn lock(&mut self) {
-        if self.sealed.is_some() {
-            self.discard();
-            self.vault = None;
-            self.key = None;
-        }
-    }
-
-    /// Protects a plain vault with a new passphrase. Returns the data key to hold; store `toJson()`.
-    #[wasm_bindgen(js_name = setPassphrase)]
-    pub fn set_passphrase(&mut self, passphrase: &str) -> Result<String, JsValue> {
-        if self.sealed.is_some() {
-            return Err(js_error(
-                "already_protected",
-                "a passphrase is already set: change it instead",
-            ));
-        }
-        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
-        let (sealed, key) =
-            with_random(|random| sealed::seal(vault, passphrase, KdfParams::DEFAULT, random))?;
-        let held = key.to_base64().to_string();
-        self.sealed = Some(sealed);
-        self.key = Some(key);
-        Ok(held)
-    }
-
-    /// Replaces the passphrase; needs the current one. The data key stays the same (the held key
-    /// keeps working). Store `toJson()`, and keep the old text until the new one reads back.
-    #[wasm_bindgen(js_name = changePassphrase)]
-    pub fn change_passphrase(&mut self, current: &str, new: &str) -> Result<(), JsValue> {
-        sealed::check_new_passphrase(new).map_err(|e| sealed_error(&e))?;
-        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let (key, _) = sealed.unlock(current).map_err(|e| sealed_error(&e))?;
-        let changed =
-            with_random(|random| sealed.change_passphrase(&key, new, KdfParams::DEFAULT, random))?;
-        self.sealed = Some(changed);
-        self.key = Some(key);
-        Ok(())
-    }
-
-    /// Removes the passphrase; needs the current one. Store `toJson()` (plain text from then on).
-    #[wasm_bindgen(js_name = removePassphrase)]
-    pub fn remove_passphrase(&mut self, current: &str) -> Result<(), JsValue> {
-        let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let (_, vault) = sealed.unlock(current).map_err(|e| sealed_error(&e))?;
-        self.vault = Some(vault);
-        self.sealed = None;
-        self.key = None;
-        Ok(())
-    }
-
-    /// Whether `text` (as read back from storage) opens with the held key to the same accounts: the
-    /// check before an old stored vault is replaced.
-    #[wasm_bindgen(js_name = readsBack)]
-    pub fn reads_back(&self, text: &str) -> bool {
-        let Some(vault) = self.vault.as_ref() else {
-            return false;
-        };
-        match (&self.sealed, &self.key) {
-            (Some(_), Some(key)) => {
-                SealedVault::parse(text).is_ok_and(|s| s.open(key).is_ok_and(|v| &v == vault))
-            }
-            _ => Vault::from_json(text).is_ok_and(|v| &v == vault),
-        }
-    }
-
-    /// The text to store: the encrypted vault under a fresh nonce when protected, else the plain
-    /// account list. Throws `locked` while locked.
-    #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&mut self) -> Result<String, JsValue> {
-        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
-        match (&self.sealed, &self.key) {
-            (Some(sealed), Some(key)) => {
-                let resealed = with_random(|random| sealed.reseal(vault, key, random))?;
-                let text = resealed.to_text();
-                self.sealed = Some(resealed);
-                Ok(text)
-            }
-            _ => Ok(vault.to_json()),
-        }
-    }
-
-    /// Every account as an `otpauth://` line (plain text: the caller warns first).
-    #[wasm_bindgen(js_name = exportOtpauth)]
-    pub fn export_otpauth(&self) -> Result<String, JsValue> {
-        let lines: Vec<String> = self
-            .vault()?
-            .entries()
-            .iter()
-            .map(|e| uri::format(&e.account))
-            .collect();
-        Ok(lines.join("\n") + "\n")
-    }
-
-    /// An encrypted backup (`.authbar`) of every account, under its own passphrase.
-    #[wasm_bindgen(js_name = exportBackup)]
-    pub fn export_backup(&self, passphrase: &str) -> Result<String, JsValue> {
-        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
-        let (backup, _) =
-            with_random(|random| sealed::seal(vault, passphrase, KdfParams::DEFAULT, random))?;
-        Ok(backup.to_text())
-    }
-
-    fn vault(&self) -> Result<&Vault, JsValue> {
+    pub(crate) fn vault(&self) -> Result<&Vault, JsValue> {
         self.vault.as_ref().ok_or_else(locked_error)
     }
 
@@ -347,13 +162,7 @@ impl Authbar {
 
     /// The accounts, without secrets.
     pub fn accounts(&self) -> Result<JsValue, JsValue> {
-        let views: Vec<View> = self
-            .vault()?
-            .entries()
-            .iter()
-            .map(|e| view(Some(e.id), &e.account, false))
-            .collect();
-        to_js(&views)
+        to_js(&self.vault()?.views())
     }
 
     /// Every account's code at `unix_ms` (the page's clock).
@@ -396,44 +205,14 @@ impl Authbar {
             self.discard();
         }
         let vault = self.vault.as_ref().ok_or_else(locked_error)?;
-        let mut preview = std::mem::take(&mut self.shown);
-        preview.qr_count += qr_count;
-        for result in imports {
-            match result {
-                Ok(import) => {
-                    if let Some(b) = import.batch {
-                        preview.batch = Some((b.index, b.size));
-                    }
-                    for s in import.skipped {
-                        preview.skipped.push(Skipped {
-                            issuer: s.issuer,
-                            name: s.name,
-                            code: s.reason.code(),
-                            message: s.reason.to_string(),
-                        });
-                    }
-                    for a in import.accounts {
-                        let duplicate =
-                            vault.contains(&a) || self.pending.iter().any(|p| p.same_entry(&a));
-                        preview.accounts.push(view(None, &a, duplicate));
-                        self.pending.push(a);
-                    }
-                }
-                Err(e) => {
-                    let text = match &e {
-                        ImportError::NotAuthenticator { text } => Some(text.clone()),
-                        _ => None,
-                    };
-                    preview.problems.push(Problem {
-                        code: e.code(),
-                        message: e.to_string(),
-                        text,
-                    });
-                }
-            }
-        }
-        let js = to_js(&preview);
-        self.shown = preview;
+        self.imports.extend(imports);
+        self.qr_count += qr_count;
+        let preview = vault.preview(self.imports.iter().cloned());
+        let js = to_js(&PreviewJs {
+            preview: &preview,
+            qr_count: self.qr_count,
+        });
+        self.shown = Some(preview);
         js
     }
 
@@ -549,36 +328,47 @@ impl Authbar {
         self.preview(imports, n, append)
     }
 
-    /// Adds the previewed accounts, or only those at the `selection` indices of the preview (those
-    /// already present are not added twice). Returns `{added, duplicates}` counts.
-    pub fn commit(&mut self, selection: Option<Vec<u32>>) -> Result<JsValue, JsValue> {
-        let pending = std::mem::take(&mut self.pending);
-        let chosen: Vec<Account> = match selection {
-            None => pending,
-            Some(indices) => pending
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| indices.contains(&(*i as u32)))
-                .map(|(_, a)| a)
-                .collect(),
+    /// Applies the user's choices for the shown preview: `[{index, choice: "add" | "skip" |
+    /// {replace: entryId}}]`, or `null` for every account not already stored. Returns `{ids,
+    /// replaced, duplicates}`. Nothing is written when a choice does not fit (error with its code).
+    pub fn commit(&mut self, choices: JsValue) -> Result<JsValue, JsValue> {
+        let preview = self.shown.take().ok_or_else(|| {
+            js_error(
+                "no_preview",
+                "there is nothing to add: the preview was closed",
+            )
+        })?;
+        let choices: Vec<Selection> = if choices.is_null() || choices.is_undefined() {
+            preview.add_new()
+        } else {
+            from_js(&choices)?
         };
-        self.shown = Preview::default();
-        let added = self.vault_mut()?.add(chosen);
-        #[derive(Serialize)]
-        struct Report {
-            added: usize,
-            duplicates: usize,
+        let result = self.vault_mut()?.commit(&preview, &choices);
+        match result {
+            Ok(added) => {
+                self.discard();
+                to_js(&added)
+            }
+            Err(e) => {
+                self.shown = Some(preview);
+                Err(js_error(e.code(), &e.to_string()))
+            }
         }
-        to_js(&Report {
-            added: added.ids.len(),
-            duplicates: added.duplicates.len(),
-        })
     }
 
     /// Drops the preview.
     pub fn discard(&mut self) {
-        self.pending.clear();
-        self.shown = Preview::default();
+        self.imports.clear();
+        self.shown = None;
+        self.qr_count = 0;
+    }
+
+    /// Moves an account to a position in the list (from 0).
+    #[wasm_bindgen(js_name = moveEntry)]
+    pub fn move_entry(&mut self, id: f64, to_index: u32) -> Result<(), JsValue> {
+        self.vault_mut()?
+            .move_entry(id as u64, to_index as usize)
+            .map_err(|e| vault_error(&e))
     }
 
     /// Renames an account.

@@ -30,8 +30,8 @@ fn text_import_preview_commit_and_codes() {
     assert_eq!(accounts.length(), 1);
     assert_eq!(get(&accounts.get(0), "issuer").as_string().unwrap(), "ACME");
     assert_eq!(get(&accounts.get(0), "duplicate").as_bool(), Some(false));
-    let report = a.commit(None).unwrap();
-    assert_eq!(get(&report, "added").as_f64(), Some(1.0));
+    let report = a.commit(JsValue::NULL).unwrap();
+    assert_eq!(Array::from(&get(&report, "ids")).length(), 1);
     // RFC 6238 at 59 s, 8 digits; 1 s (1000 ms) left in the step at 59.000.
     let codes = Array::from(&a.codes(59_000.0).unwrap());
     let c = codes.get(0);
@@ -100,7 +100,7 @@ fn hotp_rename_remove_and_selection() {
     let mut a = Authbar::new(None).unwrap();
     a.preview_text("otpauth://hotp/Bank:c?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0")
         .unwrap();
-    a.commit(None).unwrap();
+    a.commit(JsValue::NULL).unwrap();
     assert_eq!(a.next_hotp(1.0).unwrap(), "287082");
     a.rename(1.0, " My Bank ", "carol").unwrap();
     let accounts = Array::from(&a.accounts().unwrap());
@@ -113,7 +113,11 @@ fn hotp_rename_remove_and_selection() {
     let export = "otpauth-migration://offline?data=CjcKFKy1UUMiPb5q0qsEJttt64eL2GqCEhF1c2VyMEBleGFtcGxlLmNvbRoGR2l0SHViIAEoATACCjcKFDf7bndpBukrCC3TvISDrDeZ7hcrEhF1c2VyMUBleGFtcGxlLmNvbRoGR29vZ2xlIAEoATACCjUKFJes3JZFboRSTnVA%2FJOFmKQtgG2kEhF1c2VyMkBleGFtcGxlLmNvbRoEQmFuayACKAIwAhABGAEo87jVsQQ%3D";
     let preview = a.preview_text(export).unwrap();
     assert_eq!(Array::from(&get(&preview, "accounts")).length(), 3);
-    a.commit(Some(vec![1])).unwrap();
+    // A choice that does not fit the preview is refused with its code, and the preview stays.
+    let stale = js_sys::JSON::parse(r#"[{"index": 9, "choice": "add"}]"#).unwrap();
+    assert_eq!(code_of(a.commit(stale).unwrap_err()), "stale_preview");
+    let second = js_sys::JSON::parse(r#"[{"index": 1, "choice": "add"}]"#).unwrap();
+    a.commit(second).unwrap();
     let accounts = Array::from(&a.accounts().unwrap());
     assert_eq!(accounts.length(), 2);
     assert_eq!(
@@ -129,7 +133,7 @@ fn passphrase_lock_unlock_and_their_error_codes() {
     let mut a = Authbar::new(None).unwrap();
     a.preview_text("otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
         .unwrap();
-    a.commit(None).unwrap();
+    a.commit(JsValue::NULL).unwrap();
     assert!(!a.protected() && !a.locked());
     assert_eq!(
         code_of(a.set_passphrase("short").unwrap_err()),
@@ -209,7 +213,7 @@ fn backups_need_their_passphrase() {
     let mut a = Authbar::new(None).unwrap();
     a.preview_text("otpauth://hotp/Mail:carol?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7")
         .unwrap();
-    a.commit(None).unwrap();
+    a.commit(JsValue::NULL).unwrap();
     let backup = a.export_backup("backup passphrase").unwrap();
     let mut b = Authbar::new(None).unwrap();
     assert_eq!(
@@ -228,4 +232,38 @@ fn backups_need_their_passphrase() {
         .unwrap();
     let accounts = Array::from(&get(&preview, "accounts"));
     assert_eq!(get(&accounts.get(0), "counter").as_string().unwrap(), "7");
+}
+
+#[wasm_bindgen_test]
+fn same_name_can_replace_and_exports_read_back() {
+    let mut a = Authbar::new(None).unwrap();
+    a.preview_text("otpauth://totp/Bank:carol?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+        .unwrap();
+    a.commit(JsValue::NULL).unwrap();
+    // The same issuer and name with another secret (a second set-up page): offered as a replacement.
+    let preview = a
+        .preview_text("otpauth://totp/Bank:carol?secret=JBSWY3DPEHPK3PXP")
+        .unwrap();
+    let incoming = Array::from(&get(&preview, "accounts")).get(0);
+    assert_eq!(get(&incoming, "status").as_string().unwrap(), "sameName");
+    let replace = js_sys::JSON::parse(r#"[{"index": 0, "choice": {"replace": 1}}]"#).unwrap();
+    let report = a.commit(replace).unwrap();
+    assert_eq!(Array::from(&get(&report, "replaced")).length(), 1);
+    assert_eq!(Array::from(&a.accounts().unwrap()).length(), 1);
+    assert!(
+        a.export_otpauth(None)
+            .unwrap()
+            .contains("secret=JBSWY3DPEHPK3PXP")
+    );
+    let svg = a.account_qr(1.0).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    let export = a.export_migration(None, 42).unwrap();
+    let part = Array::from(&get(&export, "parts")).get(0);
+    assert!(
+        get(&part, "uri")
+            .as_string()
+            .unwrap()
+            .starts_with("otpauth-migration://offline?data=")
+    );
+    assert_eq!(code_of(a.account_qr(9.0).unwrap_err()), "no_such_entry");
 }

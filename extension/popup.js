@@ -174,10 +174,13 @@ function startRename(a) {
   const form = el('form', { className: 'rename-form' }, issuer, name,
     el('div', {}, el('button', { type: 'submit', textContent: msg('save') }), ' ',
       el('button', { type: 'button', textContent: msg('cancel'), onclick: render })));
+  const back = () => { render(); rows.get(a.id)?.entry.focus(); };
+  form.querySelector('button[type=button]').onclick = back;
+  form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); back(); } });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     core.rename(a.id, issuer.value, name.value);
-    if (await persist()) render();
+    if (await persist()) back();
   });
   r.entry.replaceWith(form);
   issuer.focus();
@@ -237,14 +240,21 @@ function showAccountQr(a) {
 
 function filter() {
   const q = $('#search').value.trim().toLowerCase();
+  let shown = 0;
   for (const r of rows.values()) {
     r.li.hidden = q !== '' && !label(r.account).toLowerCase().includes(q);
+    if (!r.li.hidden) shown += 1;
   }
+  const none = q !== '' && shown === 0;
+  $('#no-match').hidden = !none;
+  if (none) $('#no-match').textContent = msg('noMatch', $('#search').value.trim());
 }
 
 // ---- Adding ----
 
-function showPreview(preview) {
+function showPreview(preview, extraProblems = []) {
+  closeAdd();
+  vault.closeSettings();
   const list = $('#preview-list');
   list.replaceChildren();
   // index → the choice for it: 'add', or {replace: entryId} for an account whose name is already used.
@@ -280,6 +290,7 @@ function showPreview(preview) {
   for (const p of preview.problems) {
     problems.append(el('p', { className: 'error' }, p.code === 'not_authenticator' ? `${msg('notAuthenticator')} ${p.text}` : p.message));
   }
+  for (const text of extraProblems) problems.append(el('p', { className: 'error' }, text));
   update();
   $('#preview-commit').hidden = preview.accounts.length === 0;
   $('#preview').hidden = false;
@@ -298,12 +309,12 @@ async function commit() {
   if (!(await persist())) return;
   $('#preview').hidden = true;
   render();
+  const focusId = report.ids[0] ?? report.replaced[0];
+  (rows.get(focusId)?.entry ?? $('#accounts .entry') ?? $('#toggle-add')).focus();
   const parts = [msg('added', report.ids.length)];
   if (report.replaced.length) parts.push(msg('replaced', report.replaced.length));
   if (report.duplicates) parts.push(msg('duplicates', report.duplicates));
   status(parts.join('. '));
-  $('#add-text').value = '';
-  closeAdd();
 }
 
 function submitText(e) {
@@ -313,13 +324,22 @@ function submitText(e) {
   showError(errorNode, '');
   try {
     // Anything with a scheme goes to the URI parser (which names a wrong scheme); the rest is a secret.
-    const preview = text.includes('://')
+    const bare = !text.includes('://');
+    const preview = !bare
       ? core.previewText(text)
       : core.previewFields({
         type: $('#add-type').value, secret: text, issuer: $('#add-issuer').value, name: $('#add-name').value,
         algorithm: $('#add-algorithm').value, digits: $('#add-digits').value, period: $('#add-period').value,
         counter: $('#add-counter').value,
       });
+    if (bare && !$('#add-issuer').value.trim() && !$('#add-name').value.trim()) {
+      // The secret is fine, but a code without a name cannot be told apart from the next one: ask.
+      core.discard();
+      showError(errorNode, msg('nameNeeded'));
+      $('#add-name').setAttribute('aria-invalid', 'true');
+      $('#add-name').focus();
+      return;
+    }
     showPreview(preview);
   } catch (err) {
     showError(errorNode, err.message);
@@ -349,8 +369,8 @@ async function importBlobs(files) {
       else errors.push(err.message);
     }
   }
-  showError(errorNode, errors.join('\n'));
-  if (preview) showPreview(preview);
+  if (preview) showPreview(preview, errors);
+  else showError(errorNode, errors.join('\n'));
 }
 
 /** Scans the visible tab. `screenshot` lets tests inject the capture. */
@@ -373,8 +393,16 @@ export async function scanPage(screenshot = null) {
   }
 }
 
+/** Opens Add with nothing left from the last time: an old issuer, name or 8 digits would silently
+ * give the next secret the wrong settings. */
 function openAdd() {
   vault.closeSettings();
+  $('#text-form').reset();
+  $('#advanced').open = false;
+  $('#add-text').removeAttribute('aria-invalid');
+  $('#add-name').removeAttribute('aria-invalid');
+  showError($('#add-text-error'), '');
+  showError($('#qr-error'), '');
   $('#add').hidden = false;
   $('#toggle-add').setAttribute('aria-expanded', 'true');
   $('#toggle-add').textContent = msg('close');
@@ -391,11 +419,25 @@ function wire() {
   $('#toggle-add').addEventListener('click', () => ($('#add').hidden ? openAdd() : closeAdd()));
   $('#text-form').addEventListener('submit', submitText);
   $('#add-text').addEventListener('input', () => { showError($('#add-text-error'), ''); $('#add-text').removeAttribute('aria-invalid'); });
+  $('#add-name').addEventListener('input', () => $('#add-name').removeAttribute('aria-invalid'));
   $('#add-file').addEventListener('change', async (e) => { await importBlobs([...e.target.files]); e.target.value = ''; });
   $('#scan-page').addEventListener('click', () => scanPage());
   $('#preview-commit').addEventListener('click', commit);
-  $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; });
+  $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; $('#toggle-add').focus(); });
   $('#search').addEventListener('input', filter);
+  $('#add-text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('#text-form').requestSubmit(); }
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    // The innermost open thing closes first; focus goes back to what opened it.
+    if (!$('#qr-view').hidden) $('#qr-close').click();
+    else if (!$('#preview').hidden) { $('#preview-cancel').click(); }
+    else if (!$('#add').hidden) { closeAdd(); $('#toggle-add').focus(); }
+    else if (!$('#settings').hidden) { vault.closeSettings(); $('#toggle-settings').focus(); }
+    else return;
+    e.preventDefault();
+  });
   $('#qr-close').addEventListener('click', () => { $('#qr-view').hidden = true; $('#qr-image').replaceChildren(); });
   $('#qr-view').addEventListener('keydown', (e) => { if (e.key === 'Escape') $('#qr-close').click(); });
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });

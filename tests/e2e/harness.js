@@ -9,6 +9,8 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXTENSION = join(ROOT, 'dist/extension');
+/** Where tests put screenshots: an ignored folder, or `docs/` when AUTHBAR_SCREENSHOTS=docs (to refresh the README's). */
+export const SHOTS = process.env.AUTHBAR_SCREENSHOTS === 'docs' ? join(ROOT, 'docs') : join(ROOT, 'target/screenshots');
 
 /** Chromium's id for an unpacked extension: sha256 of its path, first 32 hex digits mapped 0-f → a-p. */
 export function extensionId(dir = EXTENSION) {

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, launch, openPopup, addText, confirmPreview, storedVault } from './harness.js';
+import { ROOT, SHOTS, launch, openPopup, addText, confirmPreview, storedVault } from './harness.js';
 
 const SERVER_BIN = join(ROOT, 'target/debug/authbar-server');
 const ADMIN_PASSWORD = 'admin-password-1';
@@ -129,8 +129,8 @@ test('1-3: novak scans the set-up QR from the page, activates, logs in with the 
   await site.click('text=Settings > User Profile');
   await site.click('text=Set Up Authentication');
   assert.match(await mainText(), /Two-factor authentication is off/);
-  mkdirSync(join(ROOT, 'docs'), { recursive: true });
-  await site.screenshot({ path: join(ROOT, 'docs/activation.png') });
+  mkdirSync(SHOTS, { recursive: true });
+  await site.screenshot({ path: join(SHOTS, 'activation.png') });
 
   await scanSiteIntoPopup();
   assert.equal(await popup.textContent('#accounts li:last-child .issuer'), 'Authbar Flexi');
@@ -306,5 +306,5 @@ test('10: a locked-out administrator is recovered with the help page\'s SQL', as
   assert.match(await mainText(), /Two-factor authentication is off/);
   await popup.bringToFront();
   await popup.setViewportSize({ width: 360, height: 300 });
-  await popup.screenshot({ path: join(ROOT, 'docs/popup-journey.png') });
+  await popup.screenshot({ path: join(SHOTS, 'popup-journey.png') });
 });

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'nod
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId } from './harness.js';
+import { ROOT, SHOTS, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId } from './harness.js';
 
 const FIX = join(ROOT, 'tests/fixtures');
 const T = 1_800_000_010; // 10 s into a step
@@ -303,8 +303,8 @@ test('screenshot of the popup for the README', async () => {
     await addText(page, 'otpauth://totp/Authbar%20Flexi:novak?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Authbar%20Flexi');
     await confirmPreview(page);
     await page.waitForTimeout(100);
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'docs/popup.png') });
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'popup.png') });
     assert.ok(extensionId().length === 32);
   });
 });

@@ -1,0 +1,145 @@
+// The popup in daily use (issue 9's first list): what hurt a new user, each kept fixed here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview } from './harness.js';
+
+const T = 1_800_000_010;
+const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+async function withPopup(fn) {
+  const { context, cleanup } = await launch();
+  try {
+    await fn(await openPopup(context, T));
+  } finally {
+    await cleanup();
+  }
+}
+
+test('every Add starts clean: the last issuer, name, digits and open settings never reach the next secret', async () => {
+  await withPopup(async (page) => {
+    await addText(page, RFC, { 'add-issuer': 'Bank', 'add-name': 'carol', 'add-digits': '8' });
+    await confirmPreview(page);
+    await page.click('#toggle-add');
+    assert.equal(await page.inputValue('#add-issuer'), '');
+    assert.equal(await page.inputValue('#add-name'), '');
+    assert.equal(await page.inputValue('#add-digits'), '6');
+    assert.equal(await page.$eval('#advanced', (d) => d.open), false);
+    await page.fill('#add-text', 'JBSWY3DPEHPK3PXP');
+    await page.fill('#add-name', 'dave');
+    await page.click('#text-form button[type=submit]');
+    await confirmPreview(page);
+    const stored = JSON.parse(await storedVault(page)).entries.map((e) => e.account);
+    assert.deepEqual(stored.map((a) => [a.issuer, a.name, a.digits]), [['Bank', 'carol', 8], [null, 'dave', 6]]);
+    assert.equal((await shownCodes(page))[1], oathtool({ secret: 'JBSWY3DPEHPK3PXP', time: T }));
+  });
+});
+
+test('a bare secret without issuer or account is not saved until it has a name', async () => {
+  await withPopup(async (page) => {
+    await addText(page, 'JBSWY3DPEHPK3PXP');
+    await page.waitForSelector('#add-text-error:not([hidden])');
+    assert.match(await page.textContent('#add-text-error'), /Give the account a name/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'add-name');
+    assert.equal(await page.isHidden('#preview'), true);
+    assert.equal(await storedVault(page), null);
+    // A bad secret still gets the core's own error first, not the name request.
+    await page.fill('#add-text', 'JBSWY3DP1');
+    await page.click('#text-form button[type=submit]');
+    await page.waitForFunction(() => /base32/.test(document.querySelector('#add-text-error').textContent));
+    await page.fill('#add-text', 'JBSWY3DPEHPK3PXP');
+    await page.fill('#add-name', 'erin');
+    await page.click('#text-form button[type=submit]');
+    await confirmPreview(page);
+    assert.equal(await page.textContent('#accounts .name'), 'erin');
+  });
+});
+
+test('the preview takes the Add form\'s place, one row per account with its box on the left', async () => {
+  await withPopup(async (page) => {
+    await addText(page, `otpauth://totp/GitHub:octo?secret=${RFC}`);
+    await page.waitForSelector('#preview:not([hidden])');
+    assert.equal(await page.isHidden('#add'), true, 'the Add form stays open under the preview');
+    const box = await page.locator('#preview-list input[type=checkbox]').boundingBox();
+    const text = await page.locator('#preview-list .label').boundingBox();
+    assert.ok(box.width < 30, `checkbox ${box.width}px wide`);
+    assert.ok(box.x < text.x && Math.abs(box.y - text.y) < 12, 'the box is not on the name\'s line, left of it');
+    assert.equal(await page.$eval('#preview-list', (n) => getComputedStyle(n).listStyleType), 'none');
+    const bottom = await page.$eval('#preview-commit', (n) => n.getBoundingClientRect().bottom);
+    assert.ok(bottom < 600, `the Add button is at ${bottom}px, past the popup's 600 px`);
+  });
+});
+
+test('keyboard: Enter adds, Escape closes the innermost panel, focus lands on what changed', async () => {
+  await withPopup(async (page) => {
+    await page.click('#toggle-add');
+    await page.fill('#add-text', `otpauth://totp/GitHub:octo?secret=${RFC}`);
+    await page.press('#add-text', 'Enter');
+    await page.waitForSelector('#preview:not([hidden])');
+    assert.equal(await page.inputValue('#add-text'), `otpauth://totp/GitHub:octo?secret=${RFC}`, 'Enter inserted a newline');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('#preview'), true);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'toggle-add');
+    await addText(page, `otpauth://totp/GitHub:octo?secret=${RFC}`);
+    await confirmPreview(page);
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains('entry')), true, 'focus lost after add');
+    // Rename: Escape cancels, Save returns focus to the account.
+    await page.click('#accounts .menu summary');
+    await page.click('#accounts .rename');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.rename-form').count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains('entry')), true);
+    await page.click('#accounts .menu summary');
+    await page.click('#accounts .rename');
+    await page.fill('.rename-form input:nth-of-type(2)', 'octocat');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#accounts .name')?.textContent === 'octocat');
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains('entry')), true, 'focus lost after rename');
+    // Escape closes Add and Settings.
+    await page.click('#toggle-add');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('#add'), true);
+    await page.click('#toggle-settings');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('#settings'), true);
+    // The hidden file input's focus shows on its visible label.
+    await page.click('#toggle-add');
+    await page.focus('#add-file');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    assert.notEqual(await page.$eval('label[for=add-file]', (n) => getComputedStyle(n).outlineStyle), 'none');
+  });
+});
+
+test('a search that matches nothing says so; the header stays in view', async () => {
+  await withPopup(async (page) => {
+    for (let i = 0; i < 8; i++) {
+      await addText(page, `otpauth://totp/Service${i}:user${i}?secret=JBSWY3DPEHPK3PX${'ABCDEFGH'[i]}`);
+      await confirmPreview(page);
+    }
+    await page.fill('#search', 'nothing like it');
+    assert.equal(await page.textContent('#no-match'), 'No account matches “nothing like it”.');
+    await page.fill('#search', 'service3');
+    assert.equal(await page.isHidden('#no-match'), true);
+    await page.fill('#search', '');
+    await page.setViewportSize({ width: 360, height: 300 });
+    await page.mouse.wheel(0, 400);
+    await page.waitForFunction(() => window.scrollY > 100);
+    assert.equal(Math.round(await page.$eval('header', (h) => h.getBoundingClientRect().top)), 0);
+  });
+});
+
+test('the same issuer and name with another secret is flagged, and can replace the old entry', async () => {
+  await withPopup(async (page) => {
+    await addText(page, `otpauth://totp/Bank:carol?secret=${RFC}&issuer=Bank`);
+    await confirmPreview(page);
+    await addText(page, 'otpauth://totp/Bank:carol?secret=JBSWY3DPEHPK3PXP&issuer=Bank');
+    await page.waitForSelector('#preview:not([hidden])');
+    assert.match(await page.textContent('#preview-list'), /An account with this issuer and name exists already/);
+    await page.selectOption('#preview-list select.how', { label: 'Replace the existing one' });
+    await page.click('#preview-commit');
+    await page.waitForSelector('#preview[hidden]', { state: 'attached' });
+    assert.equal(await page.locator('#accounts li').count(), 1);
+    assert.deepEqual(await shownCodes(page), [oathtool({ secret: 'JBSWY3DPEHPK3PXP', time: T })]);
+    assert.match(await page.textContent('#status'), /Replaced: 1/);
+  });
+});

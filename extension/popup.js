@@ -88,24 +88,28 @@ function render() {
   $('#empty').hidden = readonly || core.locked || accounts.length > 0;
   $('#search').hidden = accounts.length < SEARCH_FROM;
   filter();
+  rove(null);
   tick();
 }
 
 function row(a) {
   const code = el('span', { className: 'code' });
-  const entry = el('div', { className: 'entry', tabIndex: 0, attrs: { role: 'button', 'aria-label': msg('copy', label(a)) } },
+  // The row's name comes from its content (issuer, name, code), so a screen reader reads the digits;
+  // the whole name wraps rather than being cut.
+  const entry = el('div', { className: 'entry', tabIndex: -1, title: label(a), attrs: { role: 'button', 'aria-describedby': 'copy-hint' } },
     el('span', { className: 'issuer' }, a.issuer ?? ''),
     el('span', { className: 'name' }, a.name || (a.issuer ? '' : '—')),
-    code);
+    code,
+    el('span', { className: 'copied-badge', attrs: { 'aria-hidden': 'true' } }));
   entry.addEventListener('click', () => copy(a.id, entry));
   entry.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); copy(a.id, entry); } });
   const actions = el('div', { className: 'actions' });
   if (a.type === 'hotp') {
-    actions.append(el('button', { type: 'button', className: 'next', textContent: msg('next'), onclick: () => nextHotp(a.id) }));
+    actions.append(el('button', { type: 'button', className: 'next', tabIndex: -1, textContent: msg('next'), onclick: () => nextHotp(a.id) }));
   }
   // Rarely used actions sit behind one menu button, so the name keeps its room.
   const menu = el('details', { className: 'menu' },
-    el('summary', { attrs: { 'aria-label': msg('actionsFor', label(a)) } }, '⋯'),
+    el('summary', { tabIndex: -1, attrs: { 'aria-label': msg('actionsFor', label(a)) } }, '⋯'),
     el('div', { className: 'menu-items' },
       el('button', { type: 'button', className: 'qr', textContent: msg('showQr'), onclick: () => showAccountQr(a) }),
       el('button', { type: 'button', className: 'rename', textContent: msg('rename'), onclick: () => startRename(a) }),
@@ -123,6 +127,35 @@ function row(a) {
   li.append(entry, actions);
   rows.set(a.id, { li, code, ring: r, account: a, entry });
   return li;
+}
+
+/** Roving tab stop: one account is in the Tab order (the focused one, else the first shown); arrows
+ * move between accounts, and Right/Left reach a row's buttons. 60 accounts stay one Tab stop. */
+function rove(target) {
+  const entries = [...rows.values()].filter((r) => !r.li.hidden).map((r) => r.entry);
+  const current = target ?? entries.find((e) => e.tabIndex === 0) ?? entries[0];
+  for (const r of rows.values()) r.entry.tabIndex = r.entry === current ? 0 : -1;
+  return entries;
+}
+
+function onListKey(e) {
+  const entry = e.target.closest('.entry, .actions')?.closest('li')?.querySelector('.entry');
+  if (!entry) return;
+  const entries = [...rows.values()].filter((r) => !r.li.hidden).map((r) => r.entry);
+  const at = entries.indexOf(entry);
+  const go = (i) => { const next = entries[Math.max(0, Math.min(entries.length - 1, i))]; rove(next); next.focus(); };
+  const inRow = [entry, ...entry.closest('li').querySelectorAll('.actions .next, .actions summary')];
+  const col = inRow.indexOf(e.target);
+  switch (e.key) {
+    case 'ArrowDown': go(at + 1); break;
+    case 'ArrowUp': go(at - 1); break;
+    case 'Home': go(0); break;
+    case 'End': go(entries.length - 1); break;
+    case 'ArrowRight': if (col >= 0 && col < inRow.length - 1) inRow[col + 1].focus(); else return; break;
+    case 'ArrowLeft': if (col > 0) inRow[col - 1].focus(); else return; break;
+    default: return;
+  }
+  e.preventDefault();
 }
 
 function tick() {
@@ -155,7 +188,8 @@ async function copy(id, entry) {
   try {
     await navigator.clipboard.writeText(code);
     entry.classList.add('copied');
-    setTimeout(() => entry.classList.remove('copied'), 1200);
+    entry.querySelector('.copied-badge').textContent = msg('copiedShort');
+    setTimeout(() => { entry.classList.remove('copied'); entry.querySelector('.copied-badge').textContent = ''; }, 1200);
     status(msg('copied'));
   } catch {
     status(msg('copyFailed'));
@@ -190,7 +224,7 @@ function startRename(a) {
 function remove(a) {
   const r = rows.get(a.id);
   const cancel = el('button', { type: 'button', className: 'cancel-delete', textContent: msg('cancel') });
-  const confirmBar = el('div', { className: 'confirm-bar', attrs: { role: 'alertdialog', 'aria-label': msg('confirmDelete', label(a)) } },
+  const confirmBar = el('li', { className: 'confirm-bar' }, el('div', { attrs: { role: 'alertdialog', 'aria-label': msg('confirmDelete', label(a)) } },
     el('span', {}, msg('confirmDelete', label(a))),
     el('button', { type: 'button', className: 'confirm-delete danger', textContent: msg('delete'), onclick: async () => {
       core.remove(a.id);
@@ -199,7 +233,7 @@ function remove(a) {
       status(msg('deleted'));
       ($('#accounts .entry') ?? $('#toggle-add')).focus();
     } }),
-    cancel);
+    cancel));
   const restore = () => { confirmBar.remove(); r.li.hidden = false; r.entry.focus(); };
   cancel.addEventListener('click', restore);
   confirmBar.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); restore(); } });
@@ -381,8 +415,11 @@ export async function scanPage(screenshot = null) {
   let dataUrl;
   try {
     dataUrl = screenshot ?? await captureVisibleTab();
-  } catch {
-    showError(errorNode, msg('captureFailed'));
+  } catch (err) {
+    // Protected pages (the browser's own, the extension store) say so; anything else is the missing
+    // toolbar click: activeTab is granted only by clicking Authbar's button on that tab.
+    const protectedPage = /cannot access|chrome:|edge:|about:|moz-extension:|webstore|addons\.mozilla/i.test(String(err?.message ?? err));
+    showError(errorNode, msg(protectedPage ? 'captureFailed' : 'captureNeedsClick'));
     return;
   }
   const { data, width, height } = await pixelsOf(await blobOf(dataUrl));
@@ -424,7 +461,9 @@ function wire() {
   $('#scan-page').addEventListener('click', () => scanPage());
   $('#preview-commit').addEventListener('click', commit);
   $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; $('#toggle-add').focus(); });
-  $('#search').addEventListener('input', filter);
+  $('#search').addEventListener('input', () => { filter(); rove(null); });
+  $('#accounts').addEventListener('keydown', onListKey);
+  $('#accounts').addEventListener('focusin', (e) => { if (e.target.classList.contains('entry')) rove(e.target); });
   $('#add-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('#text-form').requestSubmit(); }
   });

@@ -1,7 +1,7 @@
 // The popup in daily use (issue 9's first list): what hurt a new user, each kept fixed here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview } from './harness.js';
+import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, axeViolations } from './harness.js';
 
 const T = 1_800_000_010;
 const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -142,4 +142,96 @@ test('the same issuer and name with another secret is flagged, and can replace t
     assert.deepEqual(await shownCodes(page), [oathtool({ secret: 'JBSWY3DPEHPK3PXP', time: T })]);
     assert.match(await page.textContent('#status'), /Replaced: 1/);
   });
+});
+
+test('60 accounts are one Tab stop; arrow keys move between them and into a row', async () => {
+  await withPopup(async (page) => {
+    const uris = Array.from({ length: 60 }, (_, i) => `otpauth://totp/Svc${i}:u${i}?secret=${RFC}${'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[i % 32]}${'ABCDEFGH'[Math.floor(i / 32)]}`);
+    for (const uri of uris) { await addText(page, uri); await confirmPreview(page); }
+    // Walk the real Tab order until it comes round.
+    await page.evaluate(() => { document.activeElement?.blur(); globalThis.seen = []; });
+    let stops = 0;
+    for (; stops < 200; stops++) {
+      await page.keyboard.press('Tab');
+      const again = await page.evaluate(() => {
+        const n = document.activeElement;
+        if (globalThis.seen.includes(n)) return true;
+        globalThis.seen.push(n);
+        return false;
+      });
+      if (again) break;
+    }
+    assert.ok(stops < 12, `${stops} Tab stops with 60 accounts`);
+    await page.focus('#accounts li:first-child .entry');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.startsWith('Svc2')), true);
+    await page.keyboard.press('End');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.startsWith('Svc59')), true);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.$eval('#accounts li:last-child details', (d) => d.open), true);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains('entry')), true);
+    // Copy says so where the eye is, and in the live region.
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#accounts li:last-child .copied-badge').textContent === 'Copied');
+    assert.equal(await page.textContent('#status'), 'Code copied');
+  });
+});
+
+test('axe-core finds no violation in any state of the popup, light or dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    await withPopup(async (page) => {
+      await page.emulateMedia({ colorScheme });
+      const states = [];
+      const check = async (state) => {
+        const v = await axeViolations(page);
+        if (v.length) states.push(`${colorScheme} ${state}: ${JSON.stringify(v)}`);
+      };
+      await check('first run');
+      await page.click('#toggle-add');
+      await check('add');
+      await addText(page, `otpauth://totp/Bank:carol@example.com?secret=${RFC}&issuer=Bank`);
+      await page.waitForSelector('#preview:not([hidden])');
+      await check('preview');
+      await page.click('#preview-commit');
+      await addText(page, 'otpauth://totp/Bank:carol@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Bank');
+      await page.waitForSelector('#preview:not([hidden])');
+      await check('preview with a same-name choice');
+      await page.click('#preview-commit');
+      await page.waitForSelector('#preview[hidden]', { state: 'attached' });
+      await addText(page, `otpauth://hotp/Mail:dave?secret=${RFC}&counter=0`);
+      await confirmPreview(page);
+      await check('list');
+      await page.click('#accounts li:first-child .menu summary');
+      await check('row menu');
+      await page.click('#accounts li:first-child .delete');
+      await check('delete confirmation');
+      await page.keyboard.press('Escape');
+      await page.click('#accounts li:first-child .menu summary');
+      await page.click('#accounts li:first-child .qr');
+      await check('account QR');
+      await page.keyboard.press('Escape');
+      await page.click('#protect-decline');
+      await check('not-protected notice');
+      await page.click('#toggle-settings');
+      await check('settings');
+      await page.fill('#set-new', 'correct horse battery');
+      await page.fill('#set-repeat', 'correct horse battery');
+      await page.click('#set-passphrase-form button[type=submit]');
+      await page.waitForSelector('#protected-settings:not([hidden])');
+      await check('settings, protected');
+      await page.click('#lock-now');
+      await page.waitForSelector('#lock-screen:not([hidden])');
+      await check('locked');
+      await page.fill('#unlock-passphrase', 'wrong passphrase');
+      await page.click('#unlock-form button[type=submit]');
+      await page.waitForSelector('#unlock-error:not([hidden])');
+      await check('wrong passphrase');
+      assert.deepEqual(states, []);
+    });
+  }
 });

@@ -80,3 +80,14 @@ export async function confirmPreview(page) {
   await page.click('#preview-commit');
   await page.waitForSelector('#preview[hidden]', { state: 'attached' });
 }
+
+const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+/** axe-core's violations on the page as it is now (rule id → the offending nodes' selectors). */
+export async function axeViolations(page) {
+  const { readFileSync } = await import('node:fs');
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const violations = await page.evaluate(async () => (await globalThis.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })));
+  return violations;
+}

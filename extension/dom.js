@@ -20,6 +20,7 @@ export function localize(root = document) {
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = msg(node.dataset.i18n);
   for (const node of root.querySelectorAll('[data-i18n-placeholder]')) node.placeholder = msg(node.dataset.i18nPlaceholder);
   for (const node of root.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', msg(node.dataset.i18nLabel));
+  for (const node of root.querySelectorAll('[data-i18n-title]')) node.title = msg(node.dataset.i18nTitle);
 }
 
 /** Shows an error under a field (or hides it with an empty message). */

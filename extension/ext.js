@@ -103,6 +103,11 @@ export function watchStorage({ onVault, onLocked, onUnlocked }) {
   });
 }
 
+/** Opens the popup in a window of its own, which stays open while the user switches tabs. */
+export async function popOut() {
+  await api.windows.create({ url: api.runtime.getURL('popup.html?window=1'), type: 'popup', width: 380, height: 640 });
+}
+
 /** A PNG data URL of the visible part of the active tab (needs the activeTab grant of the toolbar click). */
 export async function captureVisibleTab() {
   return api.tabs.captureVisibleTab({ format: 'png' });

@@ -1,7 +1,7 @@
 // The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
 // QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
 import init, { Authbar } from './wasm/authbar_wasm.js';
-import { msg, loadVault, saveVault, captureVisibleTab, watchStorage } from './ext.js';
+import { msg, loadVault, saveVault, captureVisibleTab, watchStorage, popOut } from './ext.js';
 import { $, el, localize, showError } from './dom.js';
 import * as vault from './vault.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
@@ -462,6 +462,9 @@ function wire() {
   $('#preview-commit').addEventListener('click', commit);
   $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; $('#toggle-add').focus(); });
   $('#search').addEventListener('input', () => { filter(); rove(null); });
+  // In its own window the popup needs no pop-out button; from the toolbar it closes after opening one.
+  if (new URLSearchParams(location.search).has('window')) { $('#pop-out').hidden = true; document.body.classList.add('window'); }
+  $('#pop-out').addEventListener('click', async () => { await popOut(); window.close(); });
   $('#accounts').addEventListener('keydown', onListKey);
   $('#accounts').addEventListener('focusin', (e) => { if (e.target.classList.contains('entry')) rove(e.target); });
   $('#add-text').addEventListener('keydown', (e) => {

@@ -127,7 +127,13 @@ export async function launch(profile) {
     throw e;
   }
   const browser = new Browser(call, `/session/${session.sessionId}`, driver);
-  await browser.command('POST', '/moz/addon/install', { path: EXTENSION, temporary: true });
+  try {
+    await browser.command('POST', '/moz/addon/install', { path: EXTENSION, temporary: true });
+  } catch (e) {
+    // A manifest Firefox refuses: say so, and leave no browser running.
+    await browser.quit();
+    throw e;
+  }
   return browser;
 }
 

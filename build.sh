@@ -8,7 +8,7 @@ ROOT=$(pwd)
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages the tests need, installed only when missing.
-APT_PACKAGES=(oathtool chromium chromium-driver sqlite3)
+APT_PACKAGES=(oathtool chromium chromium-driver sqlite3 firefox-esr)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -38,6 +38,11 @@ setup() {
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
     log "installing wasm-bindgen-cli $want (a few minutes, once)"
     cargo install wasm-bindgen-cli --version "=$want"
+  fi
+  # geckodriver (WebDriver for Firefox, tests/firefox): not in Debian; built from crates.io once (~8 min cold).
+  if ! geckodriver --version >/dev/null 2>&1; then
+    log "installing geckodriver 0.37.1 (several minutes, once)"
+    cargo install --locked geckodriver --version =0.37.1
   fi
   # Node tools (playwright-core, binaryen's wasm-opt, web-ext), pinned by package-lock.json.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.authbar-lock; then
@@ -125,6 +130,8 @@ test_all() {
   log "the extension in headless Chromium, and the whole journey against authbar-server (Playwright, node's test runner)"
   cargo build --locked -p authbar-server
   node --test --test-concurrency=1 tests/e2e/
+  log "the extension in headless Firefox ESR (geckodriver): codes against oathtool, bad input, a restart"
+  node --test --test-concurrency=1 tests/firefox/
 }
 
 bench() {

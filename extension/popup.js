@@ -83,6 +83,9 @@ function render() {
   list.replaceChildren();
   rows = new Map();
   lastCodes = new Map();
+  recomputeAt = 0;
+  visibility.disconnect();
+  onScreen.clear();
   const accounts = readonly || core.locked ? [] : core.accounts();
   for (const a of accounts) list.append(row(a));
   $('#empty').hidden = readonly || core.locked || accounts.length > 0;
@@ -125,7 +128,8 @@ function row(a) {
     li.append(r.svg);
   }
   li.append(entry, actions);
-  rows.set(a.id, { li, code, ring: r, account: a, entry });
+  rows.set(a.id, { li, code, ring: r, account: a, entry, expiresAt: 0, periodMs: 1, shown: -1 });
+  if (r) visibility.observe(li);
   return li;
 }
 
@@ -158,28 +162,66 @@ function onListKey(e) {
   e.preventDefault();
 }
 
+let recomputeAt = 0;         // ms: when the next shown code changes (the earliest step end)
+let computedAt = 0;          // ms: when the codes were last computed (a clock that moves back recomputes)
+const onScreen = new Set();  // ids of rows in view: only their rings are redrawn each second
+const visibility = new IntersectionObserver((entries) => {
+  const now = Date.now();
+  for (const e of entries) {
+    const id = Number(e.target.dataset.id);
+    if (e.isIntersecting) { onScreen.add(id); drawRing(rows.get(id), now); } else onScreen.delete(id);
+  }
+});
+
+function drawRing(r, now) {
+  if (!r?.ring || !r.expiresAt) return;
+  const left = Math.max(0, r.expiresAt - now);
+  const seconds = Math.ceil(left / 1000);
+  if (seconds !== r.shown) {
+    r.shown = seconds;
+    r.ring.update(seconds, left / r.periodMs);
+  }
+}
+
+/**
+ * Once a second: codes are recomputed by the core only when a step has ended (or the clock moved
+ * back); otherwise only the countdown of rows in view changes, and only where its seconds changed.
+ */
 function tick() {
   if (readonly || !core) return;
   const now = Date.now();
   vault.checkIdle(now);
   if (core.locked) return;
-  let renewed = false;
-  for (const c of core.codes(now)) {
-    const r = rows.get(c.id);
-    if (!r) continue;
-    if (lastCodes.get(c.id) !== c.code) {
-      if (lastCodes.has(c.id)) renewed = true;
-      lastCodes.set(c.id, c.code);
-      r.code.textContent = grouped(c.code);
-      r.code.dataset.code = c.code;
+  if (now >= recomputeAt || now < computedAt) {
+    let renewed = false;
+    recomputeAt = Infinity;
+    computedAt = now;
+    for (const c of core.codes(now)) {
+      const r = rows.get(c.id);
+      if (!r) continue;
+      if (lastCodes.get(c.id) !== c.code) {
+        if (lastCodes.has(c.id)) renewed = true;
+        lastCodes.set(c.id, c.code);
+        r.code.textContent = grouped(c.code);
+        r.code.dataset.code = c.code;
+      }
+      if (r.ring) {
+        r.expiresAt = now + c.remainingMs;
+        r.periodMs = c.periodMs;
+        r.shown = -1;
+        recomputeAt = Math.min(recomputeAt, r.expiresAt);
+      }
     }
-    if (r.ring) {
-      const seconds = Math.ceil(c.remainingMs / 1000);
-      r.ring.update(seconds, c.remainingMs / c.periodMs);
-    }
+    // Announce renewals once, not every second.
+    if (renewed && document.activeElement?.closest?.('#accounts')) status(msg('codesRenewed'));
   }
-  // Announce renewals once, not every second.
-  if (renewed && document.activeElement?.closest?.('#accounts')) status(msg('codesRenewed'));
+  for (const id of onScreen) drawRing(rows.get(id), now);
+}
+
+/** Runs `tick` at each whole second of the clock (one timer, no drift). */
+function everySecond() {
+  tick();
+  setTimeout(everySecond, 1000 - (Date.now() % 1000) + 5);
 }
 
 async function copy(id, entry) {
@@ -198,6 +240,7 @@ async function copy(id, entry) {
 
 async function nextHotp(id) {
   core.nextHotp(id);
+  recomputeAt = 0;
   if (await persist()) tick();
 }
 
@@ -523,7 +566,7 @@ async function main() {
   performance.measure('authbar:open', 'authbar:start', 'authbar:painted');
   document.body.classList.remove('loading');
   document.body.classList.add('ready');
-  setInterval(tick, 250);
+  everySecond();
   if (core?.locked) $('#unlock-passphrase').focus();
 }
 

@@ -1,12 +1,29 @@
 //! QR codes in images: every code in a greyscale or RGBA buffer, dark-on-light and light-on-dark.
 //!
-//! The pipeline is: convert to 8-bit luma (compositing transparency over white), shrink very large
-//! images by an integer box filter so that memory and time stay bounded, then run `rqrr` on the image
-//! and on its negative, and keep each distinct payload once. `rqrr` corrects errors with the code's
-//! Reed–Solomon blocks, so a payload it returns is what the code holds; a grid that fails correction is
-//! dropped rather than guessed at.
+//! The pipeline has three stages, one module each:
+//! 1. [`prepare`]: pixels → 8-bit luma (transparency composited over white), shrunk by an integer box
+//!    filter above [`MAX_SIDE`]; the half-size, blurred and double-size copies the retries use; and a
+//!    local-threshold binariser after ZXing's `HybridBinarizer`.
+//! 2. [`detect`]: `rqrr`'s finder-pattern search, grouping and perspective sampling on one
+//!    black-and-white view.
+//! 3. [`decode`] with [`rs`]: format, Reed–Solomon correction and data segments (ported from rqrr
+//!    over log/antilog tables).
+//!
+//! Views are tried as a cascade from cheap to expensive (see [`CASCADE`]) and the search stops at the
+//! first view that reads a code without leaving a found-but-unreadable grid behind, so a clean code
+//! costs one pass. A payload is only reported when the format information's BCH code and every
+//! Reed–Solomon block check out; a grid that fails is dropped, never guessed at.
 
 use std::fmt;
+
+mod decode;
+mod detect;
+mod edge;
+mod prepare;
+mod rs;
+
+use detect::{Polarity, Threshold};
+use prepare::{Luma, to_luma};
 
 /// The longest side, in pixels, that is searched at full resolution. Larger images are shrunk by an
 /// integer factor to at most this (a 10000×10000 scan becomes 2000×2000), which keeps codes whose
@@ -107,17 +124,41 @@ impl fmt::Debug for QrPayload {
 ///
 /// No code in the image is an empty list, not an error.
 pub fn decode_luma(pixels: &[u8], width: u32, height: u32) -> Result<Vec<QrPayload>, QrError> {
-    check_len(pixels.len(), width, height, 1)?;
-    let (luma, w, h) = shrink(pixels, width as usize, height as usize, 1);
-    Ok(search(&luma, w, h))
+    Ok(search(&luma(pixels, width, height, 1)?))
 }
 
 /// Finds every QR code in an RGBA image (row-major, 4 bytes per pixel, as canvas `getImageData`
 /// returns). Transparent pixels count as white.
 pub fn decode_rgba(pixels: &[u8], width: u32, height: u32) -> Result<Vec<QrPayload>, QrError> {
-    check_len(pixels.len(), width, height, 4)?;
-    let (luma, w, h) = shrink(pixels, width as usize, height as usize, 4);
-    Ok(search(&luma, w, h))
+    Ok(search(&luma(pixels, width, height, 4)?))
+}
+
+/// Whether a greyscale image shows a QR code that runs off the image's edge: finder patterns whose
+/// code cannot fit inside the image (see [`code_cut_at_edge_rgba`]).
+pub fn code_cut_at_edge_luma(pixels: &[u8], width: u32, height: u32) -> Result<bool, QrError> {
+    Ok(edge::code_cut_off(&luma(pixels, width, height, 1)?))
+}
+
+/// Whether an RGBA image shows a QR code that runs off the image's edge — the case where "Scan this
+/// page" should say "scroll so the whole QR code is visible" rather than "no QR code". Meant for an
+/// image in which [`decode_rgba`] found nothing: it looks for the code's finder patterns (the three
+/// corner squares) and answers `true` when those it sees imply a code square that cannot lie inside
+/// the image. It never reads a payload.
+pub fn code_cut_at_edge_rgba(pixels: &[u8], width: u32, height: u32) -> Result<bool, QrError> {
+    Ok(edge::code_cut_off(&luma(pixels, width, height, 4)?))
+}
+
+/// Checks the buffer's length and converts it to luma within [`MAX_SIDE`].
+fn luma(pixels: &[u8], width: u32, height: u32, channels: u8) -> Result<Luma, QrError> {
+    check_len(pixels.len(), width, height, channels)?;
+    let (w, h) = (width as usize, height as usize);
+    Ok(to_luma(
+        pixels,
+        w,
+        h,
+        usize::from(channels),
+        MAX_SIDE as usize,
+    ))
 }
 
 fn check_len(len: usize, width: u32, height: u32, channels: u8) -> Result<(), QrError> {
@@ -133,77 +174,73 @@ fn check_len(len: usize, width: u32, height: u32, channels: u8) -> Result<(), Qr
     Ok(())
 }
 
-/// Luma of one pixel (ITU-R BT.601 weights), alpha composited over white.
-fn luma_of(px: &[u8]) -> u8 {
-    match *px {
-        [v] => v,
-        [r, g, b, a] => {
-            let y = (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) + 500) / 1000;
-            let a = u32::from(a);
-            ((y * a + 255 * (255 - a) + 127) / 255) as u8
-        }
-        _ => 255,
-    }
+/// Which copy of the image a cascade step searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scale {
+    /// The luma image as given (after the [`MAX_SIDE`] bound).
+    Full,
+    /// [`Luma::half`]: noise, JPEG blocks and moiré average out.
+    Half,
+    /// [`Luma::blur3`]: speckle noise smoothed at full resolution.
+    Blur,
+    /// [`Luma::double`]: small modules get enough pixels for the finder scan.
+    Double,
 }
 
-/// Converts to luma and, above [`MAX_SIDE`], averages `factor × factor` blocks.
-fn shrink(pixels: &[u8], w: usize, h: usize, channels: usize) -> (Vec<u8>, usize, usize) {
-    let side = w.max(h);
-    let factor = side.div_ceil(MAX_SIDE as usize).max(1);
-    let (ow, oh) = (w / factor, h / factor);
-    if factor == 1 {
-        return (pixels.chunks_exact(channels).map(luma_of).collect(), w, h);
-    }
-    let mut out = vec![0u8; ow * oh];
-    let mut row_sums = vec![0u32; ow];
-    for oy in 0..oh {
-        row_sums.fill(0);
-        for y in oy * factor..(oy + 1) * factor {
-            let row = &pixels[y * w * channels..(y + 1) * w * channels];
-            for (ox, sum) in row_sums.iter_mut().enumerate() {
-                let block = &row[ox * factor * channels..(ox + 1) * factor * channels];
-                *sum += block
-                    .chunks_exact(channels)
-                    .map(|p| u32::from(luma_of(p)))
-                    .sum::<u32>();
-            }
-        }
-        let area = (factor * factor) as u32;
-        for (o, sum) in out[oy * ow..(oy + 1) * ow].iter_mut().zip(&row_sums) {
-            *o = ((sum + area / 2) / area) as u8;
-        }
-    }
-    (out, ow, oh)
-}
+/// The retries, cheapest and most often successful first. Each step is a copy of the image, a
+/// threshold and a polarity; a step is skipped when its copy would be too small or too large.
+const CASCADE: [(Scale, Threshold, Polarity); 10] = [
+    (Scale::Full, Threshold::RowAverage, Polarity::Normal),
+    (Scale::Full, Threshold::Hybrid, Polarity::Normal),
+    (Scale::Full, Threshold::Hybrid, Polarity::Inverted),
+    (Scale::Full, Threshold::RowAverage, Polarity::Inverted),
+    (Scale::Half, Threshold::Hybrid, Polarity::Normal),
+    (Scale::Half, Threshold::Hybrid, Polarity::Inverted),
+    (Scale::Blur, Threshold::Hybrid, Polarity::Normal),
+    (Scale::Blur, Threshold::Hybrid, Polarity::Inverted),
+    (Scale::Double, Threshold::Hybrid, Polarity::Normal),
+    (Scale::Double, Threshold::Hybrid, Polarity::Inverted),
+];
 
-/// Runs the detector on the image and on its negative; distinct payloads in order of discovery.
-fn search(luma: &[u8], w: usize, h: usize) -> Vec<QrPayload> {
-    let mut found: Vec<QrPayload> = Vec::new();
-    // A QR code needs at least 21 modules; nothing smaller than that can hold one.
-    if w < 21 || h < 21 {
-        return found;
-    }
-    for invert in [false, true] {
-        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-            let v = luma[y * w + x];
-            if invert { 255 - v } else { v }
-        });
-        for grid in prepared.detect_grids() {
-            let mut bytes = Vec::new();
-            if grid.decode_to(&mut bytes).is_err() {
-                continue;
+/// Doubling is for small images only: above this side the codes' modules are large enough already
+/// and a doubled copy would cost 4× the time of the full pass.
+const DOUBLE_MAX_SIDE: usize = 1024;
+
+/// Runs the cascade; distinct payloads in order of discovery.
+fn search(luma: &Luma) -> Vec<QrPayload> {
+    let mut found: Vec<Vec<u8>> = Vec::new();
+    let (mut half, mut blur, mut double) = (None, None, None);
+    for (scale, threshold, polarity) in CASCADE {
+        let view = match scale {
+            Scale::Full => luma,
+            Scale::Half => &*half.get_or_insert_with(|| luma.half()),
+            Scale::Blur => &*blur.get_or_insert_with(|| luma.blur3()),
+            Scale::Double if luma.w.max(luma.h) <= DOUBLE_MAX_SIDE => {
+                &*double.get_or_insert_with(|| luma.double())
             }
-            let text = String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            if !found.iter().any(|p| p.text == text) {
-                found.push(QrPayload {
-                    kind: PayloadKind::of(&text),
-                    text,
-                });
+            Scale::Double => continue,
+        };
+        let result = detect::search(view, threshold, polarity);
+        for d in result.decoded {
+            if !found.contains(&d.bytes) {
+                found.push(d.bytes);
             }
+        }
+        if !found.is_empty() && result.failed == 0 {
+            break;
         }
     }
     found
+        .into_iter()
+        .map(|bytes| {
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            QrPayload {
+                kind: PayloadKind::of(&text),
+                text,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -227,20 +264,6 @@ mod tests {
         assert_eq!(PayloadKind::of("https://example.com"), PayloadKind::Other);
         assert_eq!(PayloadKind::of("otpauth"), PayloadKind::Other);
         assert_eq!(PayloadKind::of("é"), PayloadKind::Other);
-    }
-
-    #[test]
-    fn transparency_is_white() {
-        assert_eq!(luma_of(&[0, 0, 0, 0]), 255);
-        assert_eq!(luma_of(&[0, 0, 0, 255]), 0);
-        assert_eq!(luma_of(&[255, 255, 255, 255]), 255);
-    }
-
-    #[test]
-    fn shrink_bounds_the_side() {
-        let (out, w, h) = shrink(&vec![200u8; 5000 * 10], 5000, 10, 1);
-        assert_eq!((w, h), (1666, 3));
-        assert!(out.iter().all(|&v| v == 200));
     }
 
     #[test]

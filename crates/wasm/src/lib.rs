@@ -9,6 +9,8 @@ use authbar_core::{Account, ImportError, PayloadKind, Vault, VaultError, import_
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+mod qrbench;
+
 fn js_error(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
     // Setting a property on a fresh Error cannot fail.

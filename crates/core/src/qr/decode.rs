@@ -15,6 +15,9 @@ use super::rs;
 pub(crate) struct Decoded {
     /// The payload bytes.
     pub bytes: Vec<u8>,
+    /// Where the code is: its bounding box (min x, min y, max x, max y) in the searched image's
+    /// pixels, filled in by the caller that knows the geometry.
+    pub region: [f32; 4],
 }
 
 /// Why a grid was rejected.
@@ -211,7 +214,10 @@ fn decode_oriented(grid: &dyn BitGrid) -> Result<Decoded, Reject> {
     }
     let stream = correct(meta.version.0, usize::from(meta.ecc_level), &raw.data)?;
     let bytes = segments(meta.version.0, &stream)?;
-    Ok(Decoded { bytes })
+    Ok(Decoded {
+        bytes,
+        region: [0.0; 4],
+    })
 }
 
 /// `rqrr::Grid` wants an owned `BitGrid`.

@@ -2,7 +2,10 @@
 //! perspective grid sampling, and hand each grid to [`super::decode`].
 
 use super::decode::{self, Decoded};
+use rqrr::BitGrid;
+
 use super::prepare::{Luma, hybrid_threshold};
+use super::sample::Samples;
 
 /// How a view is turned into black and white before the finder-pattern search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,10 +57,29 @@ pub(crate) fn search(img: &Luma, threshold: Threshold, polarity: Polarity) -> Vi
         }
     };
     for grid in prepared.detect_grids() {
-        match decode::decode(&grid.grid) {
-            Ok(d) => result.decoded.push(d),
+        match decode::decode(&grid.grid).or_else(|e| resample(img, &grid, invert).ok_or(e)) {
+            Ok(mut d) => {
+                d.region = bounding_box(grid.bounds.map(|p| (p.x as f32, p.y as f32)));
+                result.decoded.push(d);
+            }
             Err(_) => result.failed += 1,
         }
     }
     result
+}
+
+/// Reads a located grid again from the grey image ([`Samples`]): one global threshold, then local
+/// ones. Each reading must pass the full decode on its own.
+fn resample(img: &Luma, grid: &rqrr::Grid<impl BitGrid>, invert: bool) -> Option<Decoded> {
+    let samples = Samples::read(img, &grid.bounds, grid.grid.size())?;
+    let readings = samples.readings(invert);
+    readings.iter().find_map(|bits| decode::decode(bits).ok())
+}
+
+/// The bounding box (min x, min y, max x, max y) of a quadrilateral.
+pub(crate) fn bounding_box(corners: [(f32, f32); 4]) -> [f32; 4] {
+    corners.iter().fold(
+        [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
+        |[x0, y0, x1, y1], &(x, y)| [x0.min(x), y0.min(y), x1.max(x), y1.max(y)],
+    )
 }

@@ -1,129 +1,10 @@
 //! When nothing decodes: does a QR code run off the edge of the image? ("Scan this page" on a window
-//! that shows only part of the code.)
-//!
-//! Finder patterns are found the way ZXing's `FinderPatternFinder` does: a dark–light–dark–light–dark
-//! run of widths 1:1:3:1:1 along a row, confirmed by the same ratio down its centre column
-//! (ISO/IEC 18004:2015 §6.3.3). Every QR code has three, at three corners of a square. If fewer than
-//! three are visible and the square they imply cannot lie inside the image, the code is cut off.
+//! that shows only part of the code.) Every QR code has three finder patterns ([`super::finder`]) at
+//! three corners of a square; if fewer than three are visible and the square they imply cannot lie
+//! inside the image, the code is cut off.
 
+use super::finder::{Finder, finders, pairs, triangles};
 use super::prepare::{Luma, hybrid_threshold};
-
-/// A confirmed finder-pattern centre, in pixels, with its module size.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Finder {
-    pub x: f32,
-    pub y: f32,
-    pub module: f32,
-}
-
-/// Whether `runs` (dark, light, dark, light, dark) have the finder's 1:1:3:1:1 proportions, within
-/// half a module per run as ZXing allows.
-fn finder_ratio(runs: [usize; 5]) -> bool {
-    let total: usize = runs.iter().sum();
-    if total < 7 {
-        return false;
-    }
-    let module = total as f32 / 7.0;
-    let slack = module / 2.0;
-    runs.iter()
-        .zip([1.0, 1.0, 3.0, 1.0, 1.0])
-        .all(|(&r, k)| (r as f32 - k * module).abs() < k * slack)
-}
-
-/// Runs along the column `x` through row `y`: the centre dark run's extent and the four runs
-/// beyond it (up: light, dark; down: light, dark), or `None` when one ends at the image's edge.
-fn vertical_runs(
-    bits: &[bool],
-    w: usize,
-    h: usize,
-    x: usize,
-    y: usize,
-) -> Option<([usize; 5], f32)> {
-    let dark = |yy: usize| bits[yy * w + x];
-    if !dark(y) {
-        return None;
-    }
-    let (mut top, mut bottom) = (y, y);
-    while top > 0 && dark(top - 1) {
-        top -= 1;
-    }
-    while bottom + 1 < h && dark(bottom + 1) {
-        bottom += 1;
-    }
-    let run = |mut at: usize, up: bool, want_dark: bool| -> Option<(usize, usize)> {
-        let mut n = 0;
-        loop {
-            let next = if up {
-                at.checked_sub(1)?
-            } else {
-                Some(at + 1).filter(|&v| v < h)?
-            };
-            if dark(next) != want_dark {
-                return (n > 0).then_some((n, at));
-            }
-            n += 1;
-            at = next;
-        }
-    };
-    let (l_up, at) = run(top, true, false)?;
-    let (d_up, _) = run(at, true, true)?;
-    let (l_down, at) = run(bottom, false, false)?;
-    let (d_down, _) = run(at, false, true)?;
-    let runs = [d_up, l_up, bottom - top + 1, l_down, d_down];
-    Some((runs, (top + bottom) as f32 / 2.0))
-}
-
-/// Every finder pattern in a black-and-white image (`true` = dark), nearby hits merged.
-pub(crate) fn finders(bits: &[bool], w: usize, h: usize) -> Vec<Finder> {
-    let mut found: Vec<(Finder, u32)> = Vec::new();
-    for y in 0..h {
-        let row = &bits[y * w..(y + 1) * w];
-        // Run lengths along the row, starting with the colour at x = 0.
-        let mut runs: Vec<(usize, usize, bool)> = Vec::new(); // (start, len, dark)
-        for (x, &b) in row.iter().enumerate() {
-            match runs.last_mut() {
-                Some(last) if last.2 == b => last.1 += 1,
-                _ => runs.push((x, 1, b)),
-            }
-        }
-        for win in runs.windows(5) {
-            if !win[0].2 || !finder_ratio([win[0].1, win[1].1, win[2].1, win[3].1, win[4].1]) {
-                continue;
-            }
-            let cx = win[2].0 + win[2].1 / 2;
-            let Some((vruns, cy)) = vertical_runs(bits, w, h, cx, y) else {
-                continue;
-            };
-            let (htotal, vtotal) = (
-                win.iter().map(|r| r.1).sum::<usize>() as f32,
-                vruns.iter().sum::<usize>() as f32,
-            );
-            if !finder_ratio(vruns) || (htotal - vtotal).abs() * 5.0 > 2.0 * htotal {
-                continue;
-            }
-            let f = Finder {
-                x: win[2].0 as f32 + win[2].1 as f32 / 2.0,
-                y: cy + 0.5,
-                module: (htotal + vtotal) / 14.0,
-            };
-            match found.iter_mut().find(|(g, _)| {
-                (g.x - f.x).abs() <= 2.0 * g.module
-                    && (g.y - f.y).abs() <= 2.0 * g.module
-                    && (g.module - f.module).abs() <= g.module / 2.0
-            }) {
-                Some((g, n)) => {
-                    let k = *n as f32;
-                    g.x = (g.x * k + f.x) / (k + 1.0);
-                    g.y = (g.y * k + f.y) / (k + 1.0);
-                    g.module = (g.module * k + f.module) / (k + 1.0);
-                    *n += 1;
-                }
-                None => found.push((f, 1)),
-            }
-        }
-    }
-    found.into_iter().map(|(f, _)| f).collect()
-}
 
 /// Whether the finder patterns imply a code that does not fit in a `w × h` image.
 ///
@@ -136,30 +17,8 @@ pub(crate) fn cut_off(finders: &[Finder], w: usize, h: usize) -> bool {
     let (w, h) = (w as f32, h as f32);
     let outside =
         |x: f32, y: f32, m: f32| x < 3.5 * m || y < 3.5 * m || x > w - 3.5 * m || y > h - 3.5 * m;
-    let similar =
-        |a: &Finder, b: &Finder| (a.module - b.module).abs() <= 0.5 * a.module.min(b.module);
-    let dist = |a: &Finder, b: &Finder| ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
-    let pairs: Vec<(usize, usize)> = (0..finders.len())
-        .flat_map(|i| (i + 1..finders.len()).map(move |j| (i, j)))
-        .filter(|&(i, j)| {
-            let (a, b) = (&finders[i], &finders[j]);
-            let modules = dist(a, b) / a.module.max(b.module);
-            similar(a, b) && (13.0..=175.0).contains(&modules)
-        })
-        .collect();
-    // A whole triangle: some finder is about equally far from two others at a right angle.
-    let whole = finders.iter().enumerate().any(|(k, c)| {
-        pairs.iter().any(|&(i, j)| {
-            let (a, b) = (&finders[i], &finders[j]);
-            if i == k || j == k || !similar(a, c) {
-                return false;
-            }
-            let (ca, cb) = (dist(c, a), dist(c, b));
-            let dot = (a.x - c.x) * (b.x - c.x) + (a.y - c.y) * (b.y - c.y);
-            (ca - cb).abs() < 0.2 * ca.max(cb) && dot.abs() < 0.2 * ca * cb
-        })
-    });
-    if whole {
+    let pairs = pairs(finders);
+    if !triangles(finders, &pairs).is_empty() {
         return false;
     }
     let pair_cut = pairs.iter().any(|&(i, j)| {
@@ -205,25 +64,18 @@ mod tests {
     use super::*;
 
     fn f(x: f32, y: f32) -> Finder {
-        Finder { x, y, module: 4.0 }
-    }
-
-    #[test]
-    fn ratio_accepts_finders_and_rejects_stripes() {
-        assert!(finder_ratio([4, 4, 12, 4, 4]));
-        assert!(finder_ratio([3, 5, 11, 4, 5]));
-        assert!(!finder_ratio([4, 4, 4, 4, 4]));
-        assert!(!finder_ratio([1, 1, 1, 1, 1]));
-        assert!(!finder_ratio([0, 0, 0, 0, 0]));
+        Finder {
+            x,
+            y,
+            module: 4.0,
+            hits: 1,
+        }
     }
 
     #[test]
     fn a_whole_triangle_is_not_cut() {
-        assert!(!cut_off(
-            &[f(100.0, 100.0), f(200.0, 100.0), f(100.0, 200.0)],
-            400,
-            400
-        ));
+        let whole = [f(100.0, 100.0), f(200.0, 100.0), f(100.0, 200.0)];
+        assert!(!cut_off(&whole, 400, 400));
     }
 
     #[test]
@@ -236,13 +88,9 @@ mod tests {
     }
 
     #[test]
-    fn finders_of_different_sizes_do_not_pair() {
-        let small = Finder {
-            x: 200.0,
-            y: 200.0,
-            module: 1.0,
-        };
-        assert!(!cut_off(&[f(100.0, 200.0), small], 2000, 2000));
+    fn a_lone_finder_counts_only_near_an_edge() {
+        assert!(cut_off(&[f(20.0, 200.0)], 400, 400));
+        assert!(!cut_off(&[f(200.0, 200.0)], 400, 400));
     }
 
     #[test]

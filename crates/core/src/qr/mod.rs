@@ -19,9 +19,13 @@ use std::fmt;
 mod decode;
 mod detect;
 mod edge;
+mod fallback;
+mod finder;
 mod prepare;
 mod rs;
+mod sample;
 
+use decode::Decoded;
 use detect::{Polarity, Threshold};
 use prepare::{Luma, to_luma};
 
@@ -206,31 +210,54 @@ const CASCADE: [(Scale, Threshold, Polarity); 10] = [
 /// and a doubled copy would cost 4× the time of the full pass.
 const DOUBLE_MAX_SIDE: usize = 1024;
 
-/// Runs the cascade; distinct payloads in order of discovery.
+/// The payloads read so far, and where their codes are (in the luma image's pixels).
+#[derive(Default)]
+struct Found {
+    payloads: Vec<Vec<u8>>,
+    regions: Vec<[f32; 4]>,
+}
+
+impl Found {
+    /// Keeps a decoded code found in a view `scale` times smaller than the luma image.
+    fn keep(&mut self, d: Decoded, scale: f32) {
+        self.regions.push(d.region.map(|v| v * scale));
+        if !self.payloads.contains(&d.bytes) {
+            self.payloads.push(d.bytes);
+        }
+    }
+}
+
+/// Runs the cascade, then the finder-triangle fallback for codes no view located; distinct
+/// payloads in order of discovery.
 fn search(luma: &Luma) -> Vec<QrPayload> {
-    let mut found: Vec<Vec<u8>> = Vec::new();
+    let mut found = Found::default();
     let (mut half, mut blur, mut double) = (None, None, None);
     for (scale, threshold, polarity) in CASCADE {
-        let view = match scale {
-            Scale::Full => luma,
-            Scale::Half => &*half.get_or_insert_with(|| luma.half()),
-            Scale::Blur => &*blur.get_or_insert_with(|| luma.blur3()),
+        let (view, factor) = match scale {
+            Scale::Full => (luma, 1.0),
+            Scale::Half => (&*half.get_or_insert_with(|| luma.half()), 2.0),
+            Scale::Blur => (&*blur.get_or_insert_with(|| luma.blur3()), 1.0),
             Scale::Double if luma.w.max(luma.h) <= DOUBLE_MAX_SIDE => {
-                &*double.get_or_insert_with(|| luma.double())
+                (&*double.get_or_insert_with(|| luma.double()), 0.5)
             }
             Scale::Double => continue,
         };
         let result = detect::search(view, threshold, polarity);
         for d in result.decoded {
-            if !found.contains(&d.bytes) {
-                found.push(d.bytes);
-            }
+            found.keep(d, factor);
         }
-        if !found.is_empty() && result.failed == 0 {
+        if !found.payloads.is_empty() && result.failed == 0 {
             break;
         }
     }
+    // Codes no view located, including a second code beside one already read.
+    for polarity in [Polarity::Normal, Polarity::Inverted] {
+        for d in fallback::search(luma, polarity, &found.regions) {
+            found.keep(d, 1.0);
+        }
+    }
     found
+        .payloads
         .into_iter()
         .map(|bytes| {
             let text = String::from_utf8(bytes)

@@ -4,7 +4,9 @@
 use super::decode::{self, Decoded};
 use rqrr::BitGrid;
 
-use super::prepare::{Luma, hybrid_threshold};
+use super::prepare::Luma;
+#[cfg(doc)]
+use super::prepare::hybrid_threshold;
 use super::sample::Samples;
 
 /// How a view is turned into black and white before the finder-pattern search.
@@ -27,34 +29,38 @@ pub(crate) enum Polarity {
 }
 
 /// What one view gave: the payloads whose grids passed every check, and how many grids were found
-/// but failed (a sign that another view may read them).
+/// but failed (a sign that another view may read them), with where those are when known.
 #[derive(Default)]
 pub(crate) struct ViewResult {
     pub decoded: Vec<Decoded>,
     pub failed: usize,
+    pub unread: Vec<[f32; 4]>,
 }
 
-/// Searches one view of the image.
-pub(crate) fn search(img: &Luma, threshold: Threshold, polarity: Polarity) -> ViewResult {
+/// Searches one view of the image with `rqrr`. `hybrid` is the view's [`hybrid_threshold`], needed
+/// for [`Threshold::Hybrid`] only.
+pub(crate) fn search(
+    img: &Luma,
+    hybrid: Option<&[bool]>,
+    threshold: Threshold,
+    polarity: Polarity,
+) -> ViewResult {
     let mut result = ViewResult::default();
     // A QR code needs at least 21 modules; nothing smaller than that can hold one.
     if img.w < 21 || img.h < 21 {
         return result;
     }
     let invert = polarity == Polarity::Inverted;
-    let mut prepared = match threshold {
-        Threshold::RowAverage => {
-            rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| {
-                let v = img.px[y * img.w + x];
-                if invert { 255 - v } else { v }
-            })
-        }
-        Threshold::Hybrid => {
-            let bits = hybrid_threshold(img);
+    let mut prepared = match (threshold, hybrid) {
+        (Threshold::Hybrid, Some(bits)) => {
             rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| {
                 bits[y * img.w + x] != invert
             })
         }
+        _ => rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| {
+            let v = img.px[y * img.w + x];
+            if invert { 255 - v } else { v }
+        }),
     };
     for grid in prepared.detect_grids() {
         match decode::decode(&grid.grid).or_else(|e| resample(img, &grid, invert).ok_or(e)) {

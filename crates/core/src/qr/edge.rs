@@ -50,13 +50,10 @@ pub(crate) fn code_cut_off(img: &Luma) -> bool {
     if img.w < 7 || img.h < 7 {
         return false;
     }
-    let mut bits = hybrid_threshold(img);
-    let normal = finders(&bits, img.w, img.h);
-    if cut_off(&normal, img.w, img.h) {
-        return true;
-    }
-    bits.iter_mut().for_each(|b| *b = !*b);
-    cut_off(&finders(&bits, img.w, img.h), img.w, img.h)
+    let bits = hybrid_threshold(img);
+    [false, true]
+        .into_iter()
+        .any(|invert| cut_off(&finders(&bits, img.w, img.h, invert), img.w, img.h))
 }
 
 #[cfg(test)]

@@ -33,10 +33,11 @@ fn vertical_runs(
     bits: &[bool],
     w: usize,
     h: usize,
+    invert: bool,
     x: usize,
     y: usize,
 ) -> Option<([usize; 5], f32)> {
-    let dark = |yy: usize| bits[yy * w + x];
+    let dark = |yy: usize| bits[yy * w + x] != invert;
     if !dark(y) {
         return None;
     }
@@ -70,14 +71,16 @@ fn vertical_runs(
     Some((runs, (top + bottom) as f32 / 2.0))
 }
 
-/// Every finder pattern in a black-and-white image (`true` = dark), nearby hits merged.
-pub(crate) fn finders(bits: &[bool], w: usize, h: usize) -> Vec<Finder> {
+/// Every finder pattern in a black-and-white image (`true` = dark, or light when `invert`), nearby
+/// hits merged.
+pub(crate) fn finders(bits: &[bool], w: usize, h: usize, invert: bool) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
     for y in 0..h {
         let row = &bits[y * w..(y + 1) * w];
         // Run lengths along the row, starting with the colour at x = 0.
         let mut runs: Vec<(usize, usize, bool)> = Vec::new(); // (start, len, dark)
         for (x, &b) in row.iter().enumerate() {
+            let b = b != invert;
             match runs.last_mut() {
                 Some(last) if last.2 == b => last.1 += 1,
                 _ => runs.push((x, 1, b)),
@@ -88,7 +91,7 @@ pub(crate) fn finders(bits: &[bool], w: usize, h: usize) -> Vec<Finder> {
                 continue;
             }
             let cx = win[2].0 + win[2].1 / 2;
-            let Some((vruns, cy)) = vertical_runs(bits, w, h, cx, y) else {
+            let Some((vruns, cy)) = vertical_runs(bits, w, h, invert, cx, y) else {
                 continue;
             };
             let (htotal, vtotal) = (

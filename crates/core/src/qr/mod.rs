@@ -26,7 +26,7 @@ mod rs;
 mod sample;
 
 use decode::Decoded;
-use detect::{Polarity, Threshold};
+use detect::{Polarity, Threshold, ViewResult};
 use prepare::{Luma, to_luma};
 
 /// The longest side, in pixels, that is searched at full resolution. Larger images are shrunk by an
@@ -191,24 +191,64 @@ enum Scale {
     Double,
 }
 
-/// The retries, cheapest and most often successful first. Each step is a copy of the image, a
-/// threshold and a polarity; a step is skipped when its copy would be too small or too large.
-const CASCADE: [(Scale, Threshold, Polarity); 10] = [
-    (Scale::Full, Threshold::RowAverage, Polarity::Normal),
-    (Scale::Full, Threshold::Hybrid, Polarity::Normal),
-    (Scale::Full, Threshold::Hybrid, Polarity::Inverted),
-    (Scale::Full, Threshold::RowAverage, Polarity::Inverted),
-    (Scale::Half, Threshold::Hybrid, Polarity::Normal),
-    (Scale::Half, Threshold::Hybrid, Polarity::Inverted),
-    (Scale::Blur, Threshold::Hybrid, Polarity::Normal),
-    (Scale::Blur, Threshold::Hybrid, Polarity::Inverted),
-    (Scale::Double, Threshold::Hybrid, Polarity::Normal),
-    (Scale::Double, Threshold::Hybrid, Polarity::Inverted),
+/// How a step finds codes in its view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Detector {
+    /// Our finder scan, finder triangles and affine sampling ([`fallback`]): no perspective fit,
+    /// so cheap, and it reads flat and rotated codes (screenshots, pages) whatever their version.
+    Finders,
+    /// `rqrr`'s detector on the view binarised this way: fits perspective (photos, tilted codes).
+    Rqrr(Threshold),
+    /// [`search_crops`]: rqrr on the doubled surroundings of triangles [`Detector::Finders`] saw
+    /// but could not read.
+    Crops,
+}
+
+/// The steps, cheapest and most often successful first; the search stops after the first step that
+/// reads a code and leaves no located-but-unread code behind. A step is skipped when its copy of
+/// the image would be too small or too large.
+const CASCADE: [(Scale, Detector, Polarity); 9] = [
+    (Scale::Full, Detector::Finders, Polarity::Normal),
+    (Scale::Full, Detector::Finders, Polarity::Inverted),
+    (Scale::Full, Detector::Crops, Polarity::Normal),
+    (
+        Scale::Full,
+        Detector::Rqrr(Threshold::RowAverage),
+        Polarity::Normal,
+    ),
+    (
+        Scale::Full,
+        Detector::Rqrr(Threshold::Hybrid),
+        Polarity::Normal,
+    ),
+    (
+        Scale::Full,
+        Detector::Rqrr(Threshold::Hybrid),
+        Polarity::Inverted,
+    ),
+    (
+        Scale::Half,
+        Detector::Rqrr(Threshold::Hybrid),
+        Polarity::Normal,
+    ),
+    (
+        Scale::Blur,
+        Detector::Rqrr(Threshold::Hybrid),
+        Polarity::Normal,
+    ),
+    (
+        Scale::Double,
+        Detector::Rqrr(Threshold::Hybrid),
+        Polarity::Normal,
+    ),
 ];
+
+/// At most this many unread finder triangles are searched again cropped.
+const MAX_CROPS: usize = 3;
 
 /// Doubling is for small images only: above this side the codes' modules are large enough already
 /// and a doubled copy would cost 4× the time of the full pass.
-const DOUBLE_MAX_SIDE: usize = 1024;
+const DOUBLE_MAX_SIDE: usize = 800;
 
 /// The payloads read so far, and where their codes are (in the luma image's pixels).
 #[derive(Default)]
@@ -227,22 +267,97 @@ impl Found {
     }
 }
 
-/// Runs the cascade, then the finder-triangle fallback for codes no view located; distinct
-/// payloads in order of discovery.
+/// The copies of the image and their local-threshold bitmaps, made when a step first needs them
+/// and shared by the steps after it.
+struct Views<'a> {
+    full: &'a Luma,
+    scaled: [Option<Luma>; 3],
+    hybrid: [Option<Vec<bool>>; 4],
+}
+
+impl Views<'_> {
+    /// Makes the view for `scale` (and its bitmap if `bits`); `false` when the step is skipped.
+    fn prepare(&mut self, scale: Scale, bits: bool) -> bool {
+        let k = scale as usize;
+        if scale == Scale::Double && self.full.w.max(self.full.h) > DOUBLE_MAX_SIDE {
+            return false;
+        }
+        if k > 0 && self.scaled[k - 1].is_none() {
+            self.scaled[k - 1] = Some(match scale {
+                Scale::Half => self.full.half(),
+                Scale::Blur => self.full.blur3(),
+                _ => self.full.double(),
+            });
+        }
+        if bits && self.hybrid[k].is_none() {
+            self.hybrid[k] = Some(prepare::hybrid_threshold(self.view(scale)));
+        }
+        true
+    }
+
+    fn view(&self, scale: Scale) -> &Luma {
+        match scale {
+            Scale::Full => self.full,
+            _ => self.scaled[scale as usize - 1]
+                .as_ref()
+                .unwrap_or(self.full),
+        }
+    }
+}
+
+/// Searches again, cropped and doubled, with rqrr's perspective fit, the finder triangles the finder
+/// step saw but could not read: a tilted photo of a screen has too few pixels per module for rqrr at
+/// full size and too much perspective for the affine reading. A crop costs a fraction of the image.
+fn search_crops(luma: &Luma, unread: &[([f32; 4], Polarity)]) -> ViewResult {
+    let mut out = ViewResult::default();
+    for &(region, polarity) in unread.iter().take(MAX_CROPS) {
+        let (crop, (ox, oy)) = luma.crop(region);
+        let double = crop.double();
+        let hybrid = prepare::hybrid_threshold(&double);
+        let result = detect::search(&double, Some(&hybrid), Threshold::Hybrid, polarity);
+        let (x1, y1) = ((ox + crop.w) as f32, (oy + crop.h) as f32);
+        for mut d in result.decoded {
+            d.region = [ox as f32, oy as f32, x1, y1];
+            out.decoded.push(d);
+        }
+        out.failed += result.failed;
+    }
+    out
+}
+
+/// Runs the cascade; distinct payloads in order of discovery.
 fn search(luma: &Luma) -> Vec<QrPayload> {
     let mut found = Found::default();
-    let (mut half, mut blur, mut double) = (None, None, None);
-    for (scale, threshold, polarity) in CASCADE {
-        let (view, factor) = match scale {
-            Scale::Full => (luma, 1.0),
-            Scale::Half => (&*half.get_or_insert_with(|| luma.half()), 2.0),
-            Scale::Blur => (&*blur.get_or_insert_with(|| luma.blur3()), 1.0),
-            Scale::Double if luma.w.max(luma.h) <= DOUBLE_MAX_SIDE => {
-                (&*double.get_or_insert_with(|| luma.double()), 0.5)
-            }
-            Scale::Double => continue,
+    let mut views = Views {
+        full: luma,
+        scaled: [None, None, None],
+        hybrid: [None, None, None, None],
+    };
+    let mut unread: Vec<([f32; 4], Polarity)> = Vec::new();
+    for (scale, detector, polarity) in CASCADE {
+        let bits = matches!(
+            detector,
+            Detector::Finders | Detector::Rqrr(Threshold::Hybrid)
+        );
+        if !views.prepare(scale, bits) {
+            continue;
+        }
+        let (view, hybrid) = (views.view(scale), views.hybrid[scale as usize].as_deref());
+        let factor = match scale {
+            Scale::Full | Scale::Blur => 1.0,
+            Scale::Half => 2.0,
+            Scale::Double => 0.5,
         };
-        let result = detect::search(view, threshold, polarity);
+        let result = match (detector, hybrid) {
+            (Detector::Finders, Some(hybrid)) => {
+                let result = fallback::search(view, hybrid, polarity, &found.regions);
+                unread.extend(result.unread.iter().map(|&r| (r, polarity)));
+                result
+            }
+            (Detector::Crops, _) => search_crops(luma, &unread),
+            (Detector::Rqrr(threshold), _) => detect::search(view, hybrid, threshold, polarity),
+            (Detector::Finders, None) => continue,
+        };
         for d in result.decoded {
             found.keep(d, factor);
         }
@@ -250,24 +365,24 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
             break;
         }
     }
-    // Codes no view located, including a second code beside one already read.
-    for polarity in [Polarity::Normal, Polarity::Inverted] {
-        for d in fallback::search(luma, polarity, &found.regions) {
-            found.keep(d, 1.0);
-        }
+    found.into_payloads()
+}
+
+impl Found {
+    /// The payloads as text (bytes that are not UTF-8 shown as U+FFFD), classified.
+    fn into_payloads(self) -> Vec<QrPayload> {
+        self.payloads
+            .into_iter()
+            .map(|bytes| {
+                let text = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                QrPayload {
+                    kind: PayloadKind::of(&text),
+                    text,
+                }
+            })
+            .collect()
     }
-    found
-        .payloads
-        .into_iter()
-        .map(|bytes| {
-            let text = String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            QrPayload {
-                kind: PayloadKind::of(&text),
-                text,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -57,6 +57,19 @@ pub(crate) fn to_luma(pixels: &[u8], w: usize, h: usize, channels: usize, max_si
 }
 
 impl Luma {
+    /// The pixels inside `[x0, y0, x1, y1]` (clamped to the image), and the crop's top-left corner.
+    pub fn crop(&self, [x0, y0, x1, y1]: [f32; 4]) -> (Luma, (usize, usize)) {
+        let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
+        let (x0, x1) = (clamp(x0, self.w), clamp(x1.ceil(), self.w));
+        let (y0, y1) = (clamp(y0, self.h), clamp(y1.ceil(), self.h));
+        let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
+        let mut px = Vec::with_capacity(w * h);
+        for y in y0..y0 + h {
+            px.extend_from_slice(&self.px[y * self.w + x0..y * self.w + x0 + w]);
+        }
+        (Luma { w, h, px }, (x0, y0))
+    }
+
     /// Half the size, each pixel the mean of a 2×2 block: averages away pixel noise, JPEG ringing and
     /// a monitor's sub-pixel grid while a module of ≥ 4 px stays ≥ 2 px.
     pub fn half(&self) -> Luma {
@@ -226,6 +239,18 @@ mod tests {
                 assert!(px.iter().all(|&v| v == 77), "{w}×{h}");
             }
         }
+    }
+
+    #[test]
+    fn crop_clamps_to_the_image() {
+        let img = luma(10, 8, |x, y| (y * 10 + x) as u8);
+        let (c, origin) = img.crop([2.0, 3.0, 5.0, 4.0]);
+        assert_eq!((c.w, c.h, origin), (3, 1, (2, 3)));
+        assert_eq!(c.px, vec![32, 33, 34]);
+        let (c, origin) = img.crop([-50.0, -50.0, 500.0, 500.0]);
+        assert_eq!((c.w, c.h, origin), (10, 8, (0, 0)));
+        let (c, _) = img.crop([9.5, 7.5, 3.0, 2.0]);
+        assert_eq!((c.w, c.h), (0, 0));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use rqrr::{BitGrid, Point};
 
 use super::prepare::Luma;
 
-/// The projective map from the unit square to a quadrilateral (Heckbert's square-to-quad).
-struct Homography([f32; 8]);
+/// A projective map (x, y) = ((a u + b v + c) / w, (d u + e v + f) / w), w = g u + h v + 1.
+pub(crate) struct Homography([f32; 8]);
 
 impl Homography {
     /// `q` = the images of (0,0), (1,0), (1,1), (0,1).
@@ -35,7 +35,53 @@ impl Homography {
         ]))
     }
 
-    fn map(&self, u: f32, v: f32) -> (f32, f32) {
+    /// The map taking each of the four `from` points to the matching `to` point (Heckbert: the
+    /// unit square to `to`, after `from` to the unit square, the inverse of its square-to-quad).
+    pub fn between(from: [(f32, f32); 4], to: [(f32, f32); 4]) -> Option<Self> {
+        let (s, t) = (
+            Self::square_to_quad(from)?.matrix(),
+            Self::square_to_quad(to)?.matrix(),
+        );
+        // The adjugate inverts up to a scale, which a projective map ignores.
+        let a = [
+            s[4] * s[8] - s[5] * s[7],
+            s[2] * s[7] - s[1] * s[8],
+            s[1] * s[5] - s[2] * s[4],
+            s[5] * s[6] - s[3] * s[8],
+            s[0] * s[8] - s[2] * s[6],
+            s[2] * s[3] - s[0] * s[5],
+            s[3] * s[7] - s[4] * s[6],
+            s[1] * s[6] - s[0] * s[7],
+            s[0] * s[4] - s[1] * s[3],
+        ];
+        let mut m = [0f32; 9];
+        for r in 0..3 {
+            for c in 0..3 {
+                m[r * 3 + c] = (0..3).map(|k| t[r * 3 + k] * a[k * 3 + c]).sum();
+            }
+        }
+        if m[8].abs() < 1e-9 {
+            return None;
+        }
+        let k = m[8];
+        Some(Homography([
+            m[0] / k,
+            m[1] / k,
+            m[2] / k,
+            m[3] / k,
+            m[4] / k,
+            m[5] / k,
+            m[6] / k,
+            m[7] / k,
+        ]))
+    }
+
+    fn matrix(&self) -> [f32; 9] {
+        let [a, b, c, d, e, f, g, h] = self.0;
+        [a, b, c, d, e, f, g, h, 1.0]
+    }
+
+    pub fn map(&self, u: f32, v: f32) -> (f32, f32) {
         let [a, b, c, d, e, f, g, h] = self.0;
         let w = g * u + h * v + 1.0;
         ((a * u + b * v + c) / w, (d * u + e * v + f) / w)
@@ -187,6 +233,15 @@ mod tests {
             assert!((mx - x).abs() < 1e-3 && (my - y).abs() < 1e-3, "({u}, {v})");
         }
         assert!(Homography::square_to_quad([(0.0, 0.0); 4]).is_none());
+        // Between two quadrilaterals: every corner lands on its partner.
+        let from = [(3.5, 3.5), (41.5, 3.5), (3.5, 41.5), (38.5, 38.5)];
+        let from_quad = [from[0], from[1], from[3], from[2]];
+        let to_quad = [q[0], q[1], q[2], q[3]];
+        let h = Homography::between(from_quad, to_quad).unwrap();
+        for ((u, v), (x, y)) in from_quad.into_iter().zip(to_quad) {
+            let (mx, my) = h.map(u, v);
+            assert!((mx - x).abs() < 1e-2 && (my - y).abs() < 1e-2, "({u}, {v})");
+        }
     }
 
     #[test]

@@ -193,23 +193,68 @@ fn mask_bit(mask: u16, i: usize, j: usize) -> bool {
     }
 }
 
-/// Decodes a grid, trying it mirrored when the direct reading fails.
+/// Decodes a grid, trying it mirrored when its format information does not read directly (a
+/// mirrored code's format bits run the other way).
 pub(crate) fn decode(grid: &dyn BitGrid) -> Result<Decoded, Reject> {
-    decode_oriented(grid).or_else(|original| decode_oriented(&Mirrored(grid)).map_err(|_| original))
+    match format(grid) {
+        Some(mask) => decode_oriented(grid, mask),
+        None => format(&Mirrored(grid))
+            .ok_or(Reject::Format)
+            .and_then(|mask| decode_oriented(&Mirrored(grid), mask)),
+    }
 }
 
-fn decode_oriented(grid: &dyn BitGrid) -> Result<Decoded, Reject> {
-    let raw_of = |g: &dyn BitGrid| {
-        rqrr::Grid::new(Wrap(g))
-            .get_raw_data()
-            .map_err(|_| Reject::Format)
-    };
-    let (meta, _) = raw_of(grid)?;
-    let (meta2, raw) = raw_of(&Unmasked {
-        grid,
-        mask: meta.mask,
-    })?;
-    if (meta2.mask, meta2.ecc_level) != (meta.mask, meta.ecc_level) {
+/// The 15-bit format word of each (error-correction level, mask) pair, as the grid shows it: BCH
+/// (15, 5) with generator x¹⁰ + x⁸ + x⁵ + x⁴ + x² + x + 1, XORed with 101010000010010
+/// (ISO/IEC 18004:2015 §7.9.1, Annex C).
+const FORMAT_WORDS: [u16; 32] = {
+    let mut t = [0u16; 32];
+    let mut d = 0;
+    while d < 32 {
+        let mut rem = (d as u16) << 10;
+        let mut bit = 14;
+        while bit >= 10 {
+            if rem & (1 << bit) != 0 {
+                rem ^= 0x537 << (bit - 10);
+            }
+            bit -= 1;
+        }
+        t[d] = (((d as u16) << 10) | rem) ^ 0x5412;
+        d += 1;
+    }
+    t
+};
+
+/// The data mask the format information names, read from either copy and corrected to the
+/// nearest valid word within 3 bit errors (the code's guaranteed correction, §7.9.2); `None`
+/// when neither copy is that close to one. Checked here, cheaply, before any codeword is read.
+fn format(grid: &dyn BitGrid) -> Option<u16> {
+    let n = grid.size();
+    if n < 21 {
+        return None;
+    }
+    // Bit i of the first copy is at (YS[i], XS[i]), around the top-left finder (rqrr's order).
+    const XS: [usize; 15] = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0];
+    const YS: [usize; 15] = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8];
+    let first = (0..15).fold(0u16, |w, i| w | (u16::from(grid.bit(YS[i], XS[i])) << i));
+    // The second copy: down column 8 from the bottom, then along row 8 at the right.
+    let second = (0..7)
+        .map(|i| grid.bit(n - 1 - i, 8))
+        .chain((0..8).map(|i| grid.bit(8, n - 8 + i)))
+        .fold(0u16, |w, b| (w << 1) | u16::from(b));
+    let (best, distance) = FORMAT_WORDS
+        .iter()
+        .enumerate()
+        .flat_map(|(d, &word)| [first, second].map(|seen| (d, (seen ^ word).count_ones())))
+        .min_by_key(|&(_, distance)| distance)?;
+    (distance <= 3).then_some(best as u16 & 7)
+}
+
+fn decode_oriented(grid: &dyn BitGrid, mask: u16) -> Result<Decoded, Reject> {
+    let (meta, raw) = rqrr::Grid::new(Wrap(&Unmasked { grid, mask }))
+        .get_raw_data()
+        .map_err(|_| Reject::Format)?;
+    if meta.mask != mask {
         return Err(Reject::Format);
     }
     let stream = correct(meta.version.0, usize::from(meta.ecc_level), &raw.data)?;

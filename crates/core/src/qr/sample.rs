@@ -165,16 +165,25 @@ impl Samples {
     /// which follows shading across the code.
     pub fn local(&self, radius: usize, invert: bool) -> Bits {
         let n = self.size;
-        let mut dark = Vec::with_capacity(n * n);
+        // Summed-area table: any window's sum in four lookups.
+        let mut sat = vec![0u32; (n + 1) * (n + 1)];
         for i in 0..n {
             for j in 0..n {
-                let (mut sum, mut count) = (0u32, 0u32);
-                for ii in i.saturating_sub(radius)..(i + radius + 1).min(n) {
-                    for jj in j.saturating_sub(radius)..(j + radius + 1).min(n) {
-                        sum += u32::from(self.values[ii * n + jj]);
-                        count += 1;
-                    }
-                }
+                sat[(i + 1) * (n + 1) + j + 1] = u32::from(self.values[i * n + j])
+                    + sat[i * (n + 1) + j + 1]
+                    + sat[(i + 1) * (n + 1) + j]
+                    - sat[i * (n + 1) + j];
+            }
+        }
+        let mut dark = Vec::with_capacity(n * n);
+        for i in 0..n {
+            let (i0, i1) = (i.saturating_sub(radius), (i + radius + 1).min(n));
+            for j in 0..n {
+                let (j0, j1) = (j.saturating_sub(radius), (j + radius + 1).min(n));
+                let sum = sat[i1 * (n + 1) + j1] + sat[i0 * (n + 1) + j0]
+                    - sat[i0 * (n + 1) + j1]
+                    - sat[i1 * (n + 1) + j0];
+                let count = ((i1 - i0) * (j1 - j0)) as u32;
                 dark.push((u32::from(self.values[i * n + j]) * count <= sum) != invert);
             }
         }

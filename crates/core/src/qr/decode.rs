@@ -193,15 +193,15 @@ fn mask_bit(mask: u16, i: usize, j: usize) -> bool {
     }
 }
 
-/// Decodes a grid, trying it mirrored when its format information does not read directly (a
-/// mirrored code's format bits run the other way).
+/// Decodes a grid, trying it mirrored when the direct reading fails (as rqrr does: some
+/// generators and screenshots flip codes).
 pub(crate) fn decode(grid: &dyn BitGrid) -> Result<Decoded, Reject> {
-    match format(grid) {
-        Some(mask) => decode_oriented(grid, mask),
-        None => format(&Mirrored(grid))
+    let attempt = |g: &dyn BitGrid| {
+        format(g)
             .ok_or(Reject::Format)
-            .and_then(|mask| decode_oriented(&Mirrored(grid), mask)),
-    }
+            .and_then(|mask| decode_oriented(g, mask))
+    };
+    attempt(grid).or_else(|original| attempt(&Mirrored(grid)).map_err(|_| original))
 }
 
 /// The 15-bit format word of each (error-correction level, mask) pair, as the grid shows it: BCH
@@ -413,4 +413,126 @@ fn segments(version: usize, data: &[u8]) -> Result<Vec<u8>, Reject> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qrcode::{Color, EcLevel, QrCode, Version as QrVersion};
+
+    /// A generated code as a grid of modules.
+    struct Generated {
+        n: usize,
+        dark: Vec<bool>,
+    }
+
+    impl Generated {
+        fn new(data: &[u8], version: i16, level: EcLevel) -> Self {
+            let code = QrCode::with_version(data, QrVersion::Normal(version), level)
+                .unwrap_or_else(|e| panic!("version {version} {level:?}: {e:?}"));
+            let dark = code.to_colors().iter().map(|&c| c == Color::Dark).collect();
+            Generated {
+                n: code.width(),
+                dark,
+            }
+        }
+    }
+
+    impl BitGrid for Generated {
+        fn size(&self) -> usize {
+            self.n
+        }
+        fn bit(&self, y: usize, x: usize) -> bool {
+            self.dark[y * self.n + x]
+        }
+    }
+
+    #[test]
+    fn format_words_match_the_standard() {
+        // ISO/IEC 18004 Table C.1: level M (00), mask 0 → 101010000010010; level L, mask 0
+        // (data 01000) → 111011111000100, both after the XOR mask.
+        assert_eq!(FORMAT_WORDS[0], 0b101010000010010);
+        assert_eq!(FORMAT_WORDS[0b01000], 0b111011111000100);
+        // Any two words differ in at least 7 bits, so 3 errors are always corrected uniquely.
+        for (i, a) in FORMAT_WORDS.iter().enumerate() {
+            for b in &FORMAT_WORDS[i + 1..] {
+                assert!((a ^ b).count_ones() >= 7);
+            }
+        }
+    }
+
+    #[test]
+    fn generated_codes_decode_at_every_level_and_block_layout() {
+        let text =
+            b"otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+        for version in [10i16, 15, 22, 27, 40] {
+            for level in [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H] {
+                let grid = Generated::new(text, version, level);
+                let d = decode(&grid).unwrap();
+                assert_eq!(d.bytes, text, "version {version} {level:?}");
+                // The same code transposed (printed mirrored) reads too.
+                assert_eq!(decode(&Mirrored(&grid)).unwrap().bytes, text);
+            }
+        }
+    }
+
+    #[test]
+    fn numeric_and_alphanumeric_segments_decode() {
+        for data in [&b"0123456789012"[..], b"HTTPS://EXAMPLE.COM/A-B"] {
+            let code = QrCode::new(data).unwrap();
+            let grid = Generated {
+                n: code.width(),
+                dark: code.to_colors().iter().map(|&c| c == Color::Dark).collect(),
+            };
+            assert_eq!(decode(&grid).unwrap().bytes, data);
+        }
+    }
+
+    #[test]
+    fn segments_reject_what_the_standard_does_not_allow() {
+        // Mode 0011 (structured append) is not read: an error, not a guess.
+        assert_eq!(segments(1, &[0b0011_0000, 0]), Err(Reject::Data));
+        // A byte segment announcing 5 bytes with 1 present.
+        assert_eq!(
+            segments(1, &[0b0100_0000, 0b0101_0110, 0b0001_0000]),
+            Err(Reject::Data)
+        );
+        // Numeric triple 999 is fine, 1000+ cannot be three digits.
+        assert_eq!(
+            segments(1, &[0b0001_0000, 0b0000_1111, 0b1110_0111, 0b0000_0000]).unwrap(),
+            b"999"
+        );
+        assert_eq!(
+            segments(1, &[0b0001_0000, 0b0000_1111, 0b1111_1111, 0b0000_0000]),
+            Err(Reject::Data)
+        );
+        // A terminator ends the data; an ECI header is skipped.
+        assert_eq!(
+            segments(1, &[0b0111_0001, 0b1010_0100, 0b0000_0001, 0b0110_0001, 0]).unwrap(),
+            b"a"
+        );
+        assert_eq!(segments(1, &[0, 0xff]).unwrap(), b"");
+    }
+
+    #[test]
+    fn unknown_versions_and_levels_are_format_errors() {
+        assert_eq!(correct(0, 0, &[0; 100]), Err(Reject::Format));
+        assert_eq!(correct(41, 0, &[0; 100]), Err(Reject::Format));
+        assert_eq!(correct(1, 4, &[0; 100]), Err(Reject::Format));
+        assert_eq!(correct(40, 0, &[0; 100]), Err(Reject::Format));
+    }
+
+    #[test]
+    fn a_grid_with_unreadable_format_is_rejected() {
+        let blank = Generated {
+            n: 21,
+            dark: vec![false; 21 * 21],
+        };
+        assert_eq!(decode(&blank).err(), Some(Reject::Format));
+        let tiny = Generated {
+            n: 5,
+            dark: vec![true; 25],
+        };
+        assert_eq!(decode(&tiny).err(), Some(Reject::Format));
+    }
 }

@@ -75,10 +75,11 @@ fn vertical_runs(
 /// hits merged.
 pub(crate) fn finders(bits: &[bool], w: usize, h: usize, invert: bool) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
+    // Run lengths along a row, starting with the colour at x = 0: (start, length, dark).
+    let mut runs: Vec<(usize, usize, bool)> = Vec::new();
     for y in 0..h {
         let row = &bits[y * w..(y + 1) * w];
-        // Run lengths along the row, starting with the colour at x = 0.
-        let mut runs: Vec<(usize, usize, bool)> = Vec::new(); // (start, len, dark)
+        runs.clear();
         for (x, &b) in row.iter().enumerate() {
             let b = b != invert;
             match runs.last_mut() {

@@ -18,6 +18,10 @@ pub(crate) fn luma_of(px: &[u8]) -> u8 {
         [v] => v,
         [r, g, b, a] => {
             let y = (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) + 500) / 1000;
+            if a == 255 {
+                // Opaque, as every screenshot pixel is: no compositing needed.
+                return y as u8;
+            }
             let a = u32::from(a);
             ((y * a + 255 * (255 - a) + 127) / 255) as u8
         }

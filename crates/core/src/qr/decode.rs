@@ -250,7 +250,47 @@ fn format(grid: &dyn BitGrid) -> Option<u16> {
     (distance <= 3).then_some(best as u16 & 7)
 }
 
+/// The 18-bit version information word of `version`: six data bits and the BCH remainder.
+fn version_word(version: u32) -> u32 {
+    let mut rem = version << 12;
+    for bit in (12..18).rev() {
+        if rem & (1 << bit) != 0 {
+            rem ^= 0x1f25 << (bit - 12);
+        }
+    }
+    (version << 12) | rem
+}
+
+/// Whether the grid's version information agrees with its size: from version 7 on, two copies
+/// of an 18-bit BCH (18, 6) word (generator x¹² + x¹¹ + x¹⁰ + x⁹ + x⁸ + x⁵ + x² + 1) sit beside
+/// the top-right and bottom-left finders (ISO/IEC 18004:2015 §7.10, Annex D). A grid sampled at
+/// the wrong size fails here, before its codewords are read; either copy within 3 bit errors
+/// (the code's guaranteed correction) passes.
+fn version_matches(grid: &dyn BitGrid) -> bool {
+    let n = grid.size();
+    let version = n.saturating_sub(17) / 4;
+    if version < 7 {
+        return true;
+    }
+    let expected = version_word(version as u32);
+    // Bit k (least significant first) is at row k / 3, column n − 11 + k % 3 beside the
+    // top-right finder, and transposed beside the bottom-left one.
+    let copy = |transposed: bool| {
+        (0..18).fold(0u32, |w, k| {
+            let (a, b) = (k / 3, n - 11 + k % 3);
+            let (y, x) = if transposed { (b, a) } else { (a, b) };
+            w | (u32::from(grid.bit(y, x)) << k)
+        })
+    };
+    [false, true]
+        .into_iter()
+        .any(|t| (copy(t) ^ expected).count_ones() <= 3)
+}
+
 fn decode_oriented(grid: &dyn BitGrid, mask: u16) -> Result<Decoded, Reject> {
+    if !version_matches(grid) {
+        return Err(Reject::Format);
+    }
     let (meta, raw) = rqrr::Grid::new(Wrap(&Unmasked { grid, mask }))
         .get_raw_data()
         .map_err(|_| Reject::Format)?;
@@ -474,6 +514,25 @@ mod tests {
                 assert_eq!(decode(&Mirrored(&grid)).unwrap().bytes, text);
             }
         }
+    }
+
+    #[test]
+    fn version_information_is_checked() {
+        // ISO/IEC 18004 Annex D: version 7 is 000111 110010 010100.
+        assert_eq!(version_word(7), 0b000111_110010_010100);
+        assert_eq!(version_word(40), 0b101000_110001_101001);
+        let text = b"otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP";
+        let mut grid = Generated::new(text, 10, EcLevel::M);
+        assert!(version_matches(&grid));
+        // Four wrong bits in each copy: more than the code corrects, so the grid is refused.
+        let n = grid.n;
+        for k in 0..4 {
+            let (a, b) = (k / 3, n - 11 + k % 3);
+            grid.dark[a * n + b] ^= true;
+            grid.dark[b * n + a] ^= true;
+        }
+        assert!(!version_matches(&grid));
+        assert_eq!(decode(&grid).err(), Some(Reject::Format));
     }
 
     #[test]

@@ -232,6 +232,11 @@ const CASCADE: [(Scale, Detector, Polarity); 7] = [
     ),
 ];
 
+/// The pixels all rqrr passes together may search in one image (the first pass always runs):
+/// 2.5 Mpx is two passes and a half-size one over a 1280×800 screenshot, and every pass over the
+/// small crops and photos where the later passes read codes.
+const RQRR_BUDGET_PIXELS: usize = 2_500_000;
+
 /// At most this many unread finder triangles are searched again cropped.
 const MAX_CROPS: usize = 3;
 
@@ -275,6 +280,15 @@ impl Views<'_> {
         }
     }
 
+    /// The pixel count of the view for `scale`, made or not.
+    fn area(&self, scale: Scale) -> usize {
+        let (w, h) = (self.full.w, self.full.h);
+        match scale {
+            Scale::Half => (w / 2) * (h / 2),
+            _ => w * h,
+        }
+    }
+
     fn view(&self, scale: Scale) -> &Luma {
         match scale {
             Scale::Full => self.full,
@@ -314,11 +328,22 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
         hybrid: [None, None, None],
     };
     let mut unread: Vec<([f32; 4], Polarity)> = Vec::new();
+    let mut spent = 0;
     for (scale, detector, polarity) in CASCADE {
         let bits = matches!(
             detector,
             Detector::Finders | Detector::Rqrr(Threshold::Hybrid)
         );
+        if let Detector::Rqrr(_) = detector {
+            // A pass of rqrr costs about its image's area; past the budget, an image that has
+            // not been read by now is rarely read at all, and a page without a code should not
+            // cost more than a couple of passes.
+            let area = views.area(scale);
+            if spent > 0 && spent + area > RQRR_BUDGET_PIXELS {
+                continue;
+            }
+            spent += area;
+        }
         views.prepare(scale, bits);
         let (view, hybrid) = (views.view(scale), views.hybrid[scale as usize].as_deref());
         let factor = match scale {

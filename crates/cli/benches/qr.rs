@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use authbar_core::qr::{decode_luma, decode_rgba};
+use authbar_core::qr::{code_cut_at_edge_luma, code_cut_at_edge_rgba, decode_luma, decode_rgba};
 use serde_json::Value;
 
 /// The README's categories in its column order, with the column headers it prints.
@@ -57,6 +57,8 @@ fn main() {
     let mut per_category: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut times_ms = Vec::new();
     let mut cpu_ms = Vec::new();
+    // (hinted, images) where nothing was read: pages without a code, and missed codes.
+    let mut hints = ((0usize, 0usize), (0usize, 0usize));
     let (mut ok, mut total, mut misreads) = (0usize, 0usize, 0usize);
     let wall = Instant::now();
     for line in manifest.lines().filter(|l| !l.trim().is_empty()) {
@@ -99,6 +101,21 @@ fn main() {
             .into_iter()
             .map(|p| p.text)
             .collect();
+        if found.is_empty() {
+            // What "Scan this page" would say instead of "no QR code".
+            let cut = if rgba {
+                code_cut_at_edge_rgba(&pixels, w, h)
+            } else {
+                code_cut_at_edge_luma(&pixels, w, h)
+            };
+            let slot = if expected.is_empty() {
+                &mut hints.0
+            } else {
+                &mut hints.1
+            };
+            slot.0 += usize::from(cut.unwrap_or(false));
+            slot.1 += 1;
+        }
         let wrong = found.iter().filter(|p| !expected.contains(*p)).count();
         misreads += wrong;
         let right = found == expected;
@@ -149,6 +166,11 @@ fn main() {
             at(&cpu_ms, 0.95)
         );
     }
+    println!(
+        "qr: \"code cut off at the edge\" where nothing was read: {} of {} pages without a code, \
+         {} of {} missed codes (none of these codes is cut off)",
+        hints.0.0, hints.0.1, hints.1.0, hints.1.1
+    );
     println!(
         "\n| decoder | overall | {} | misread | med ms | p95 ms | decode s | wall s |",
         COLUMNS.map(|(_, h)| h).join(" | ")

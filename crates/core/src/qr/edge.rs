@@ -12,7 +12,8 @@ use super::prepare::{Luma, hybrid_threshold};
 /// each pair of finders of similar module size, 14 to 170 modules apart (versions 1–40), is one side
 /// or the diagonal of the code's finder triangle; if any place the third finder could be is outside
 /// the image (its centre closer than 3.5 modules to an edge, so it cannot be whole), the code is cut.
-/// A lone finder within the smallest code's reach (17.5 modules) of an edge counts as cut as well.
+/// A lone finder is not enough: on pages without a code, icons and checkboxes make lone
+/// finder-like squares, and the hint would then be wrong more often than right.
 pub(crate) fn cut_off(finders: &[Finder], w: usize, h: usize) -> bool {
     let (w, h) = (w as f32, h as f32);
     let outside =
@@ -21,7 +22,7 @@ pub(crate) fn cut_off(finders: &[Finder], w: usize, h: usize) -> bool {
     if !triangles(finders, &pairs).is_empty() {
         return false;
     }
-    let pair_cut = pairs.iter().any(|&(i, j)| {
+    pairs.iter().any(|&(i, j)| {
         let (a, b) = (&finders[i], &finders[j]);
         let m = a.module.max(b.module);
         let (dx, dy) = (b.x - a.x, b.y - a.y);
@@ -36,13 +37,7 @@ pub(crate) fn cut_off(finders: &[Finder], w: usize, h: usize) -> bool {
             (mx + dy / 2.0, my - dx / 2.0),
         ];
         sides.chain(diagonals).any(|(x, y)| outside(x, y, m))
-    });
-    let lone_cut = pairs.is_empty()
-        && finders.iter().any(|f| {
-            let reach = 17.5 * f.module;
-            f.x < reach || f.y < reach || f.x > w - reach || f.y > h - reach
-        });
-    pair_cut || lone_cut
+    })
 }
 
 /// Whether the image shows a QR code that runs off its edge, in either polarity.
@@ -85,8 +80,8 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_finder_counts_only_near_an_edge() {
-        assert!(cut_off(&[f(20.0, 200.0)], 400, 400));
+    fn a_lone_finder_is_not_enough() {
+        assert!(!cut_off(&[f(20.0, 200.0)], 400, 400));
         assert!(!cut_off(&[f(200.0, 200.0)], 400, 400));
     }
 

@@ -2,20 +2,48 @@
 //! `../shared/qr/dev` from the workspace root), scored as its README says: an image counts when the set
 //! of payloads equals the expected set exactly; a misread is any payload not expected. Time is from
 //! decoded pixels to payloads (file reading and image decoding excluded).
+//!
+//! Prints the per-category table in the README's format: the README's `rqrr+invert` anchor (the
+//! decoder before the cascade), the previous run's row (kept in `target/qr-bench-native.row`) and
+//! this run's. `AUTHBAR_QR_VERBOSE=1` also lists every image that was not decoded exactly.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use authbar_core::qr::{decode_luma, decode_rgba};
+use authbar_core::qr::{code_cut_at_edge_luma, code_cut_at_edge_rgba, decode_luma, decode_rgba};
 use serde_json::Value;
 
+/// The README's categories in its column order, with the column headers it prints.
+const COLUMNS: [(&str, &str); 20] = [
+    ("clean_large", "clean_lg"),
+    ("clean_small", "clean_sm"),
+    ("webpage", "webpage"),
+    ("rot_small", "rot_sm"),
+    ("rot_any", "rot_any"),
+    ("perspective", "persp"),
+    ("photo_monitor", "photo"),
+    ("blur", "blur"),
+    ("noise", "noise"),
+    ("jpeg", "jpeg"),
+    ("low_contrast", "lowcon"),
+    ("inverted", "invert"),
+    ("illumination", "light"),
+    ("ecc_logo", "logo"),
+    ("high_version", "hi_ver"),
+    ("quiet_zone", "quiet"),
+    ("migration", "migr"),
+    ("utf8_label", "utf8"),
+    ("no_qr", "no_qr"),
+    ("two_qr", "two_qr"),
+];
+
 fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = std::env::var_os("AUTHBAR_QR_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/qr/dev")
-        });
+        .unwrap_or_else(|| root.join("../shared/qr/dev"));
+    let verbose = std::env::var_os("AUTHBAR_QR_VERBOSE").is_some();
     let manifest = match std::fs::read_to_string(dir.join("manifest.jsonl")) {
         Ok(m) => m,
         Err(e) => {
@@ -28,6 +56,9 @@ fn main() {
     };
     let mut per_category: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut times_ms = Vec::new();
+    let mut cpu_ms = Vec::new();
+    // (hinted, images) where nothing was read: pages without a code, and missed codes.
+    let mut hints = ((0usize, 0usize), (0usize, 0usize));
     let (mut ok, mut total, mut misreads) = (0usize, 0usize, 0usize);
     let wall = Instant::now();
     for line in manifest.lines().filter(|l| !l.trim().is_empty()) {
@@ -54,18 +85,37 @@ fn main() {
         } else {
             (image.to_luma8().into_raw(), false)
         };
-        let start = Instant::now();
+        let (start, cpu_start) = (Instant::now(), thread_cpu_ns());
         let found = if rgba {
             decode_rgba(&pixels, w, h)
         } else {
             decode_luma(&pixels, w, h)
         };
-        times_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        times_ms.push(ms);
+        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_ns()) {
+            cpu_ms.push((b - a) as f64 / 1e6);
+        }
         let found: BTreeSet<String> = found
             .unwrap_or_default()
             .into_iter()
             .map(|p| p.text)
             .collect();
+        if found.is_empty() {
+            // What "Scan this page" would say instead of "no QR code".
+            let cut = if rgba {
+                code_cut_at_edge_rgba(&pixels, w, h)
+            } else {
+                code_cut_at_edge_luma(&pixels, w, h)
+            };
+            let slot = if expected.is_empty() {
+                &mut hints.0
+            } else {
+                &mut hints.1
+            };
+            slot.0 += usize::from(cut.unwrap_or(false));
+            slot.1 += 1;
+        }
         let wrong = found.iter().filter(|p| !expected.contains(*p)).count();
         misreads += wrong;
         let right = found == expected;
@@ -76,30 +126,89 @@ fn main() {
         slot.1 += 1;
         if wrong > 0 {
             println!("qr: MISREAD in {file}");
+        } else if verbose && !right {
+            println!(
+                "qr:   missed {file} ({} of {} found, {ms:.1} ms)",
+                found.len(),
+                expected.len()
+            );
         }
     }
     times_ms.sort_by(f64::total_cmp);
-    let pct = |p: f64| {
-        times_ms
-            .get(((times_ms.len() as f64 - 1.0) * p).round() as usize)
+    cpu_ms.sort_by(f64::total_cmp);
+    let at = |v: &[f64], p: f64| {
+        v.get(((v.len() as f64 - 1.0) * p).round() as usize)
             .copied()
             .unwrap_or(0.0)
     };
-    println!(
-        "qr: {ok}/{total} images decoded exactly = {:.1} %, misreads {misreads}",
-        100.0 * ok as f64 / total.max(1) as f64
-    );
-    println!(
-        "qr: median {:.1} ms, p95 {:.1} ms per image; decode total {:.1} s, wall {:.1} s",
+    let pct = |p: f64| at(&times_ms, p);
+    let cell = |name: &str| {
+        per_category
+            .get(name)
+            .map(|(right, n)| format!("{:.0}", 100.0 * *right as f64 / (*n).max(1) as f64))
+            .unwrap_or_else(|| "-".into())
+    };
+    let row = format!(
+        "| authbar (native) | **{:.1}** | {} | {misreads} | {:.1} | {:.1} | {:.1} | {:.1} |",
+        100.0 * ok as f64 / total.max(1) as f64,
+        COLUMNS.map(|(c, _)| cell(c)).join(" | "),
         pct(0.5),
         pct(0.95),
         times_ms.iter().sum::<f64>() / 1000.0,
         wall.elapsed().as_secs_f64()
     );
-    for (category, (right, n)) in &per_category {
+    println!("qr: {ok}/{total} images decoded exactly, misreads {misreads} (native)");
+    if !cpu_ms.is_empty() {
+        // The machine may be shared: CPU time is what the decoder itself cost.
         println!(
-            "qr:   {category:<14} {:>5.1} % ({right}/{n})",
-            100.0 * *right as f64 / *n as f64
+            "qr: CPU time per image (this thread): median {:.1} ms, p95 {:.1} ms",
+            at(&cpu_ms, 0.5),
+            at(&cpu_ms, 0.95)
         );
     }
+    println!(
+        "qr: \"code cut off at the edge\" where nothing was read: {} of {} pages without a code, \
+         {} of {} missed codes (none of these codes is cut off)",
+        hints.0.0, hints.0.1, hints.1.0, hints.1.1
+    );
+    println!(
+        "\n| decoder | overall | {} | misread | med ms | p95 ms | decode s | wall s |",
+        COLUMNS.map(|(_, h)| h).join(" | ")
+    );
+    println!(
+        "|---|---:|{}---:|---:|---:|---:|---:|",
+        "---:|".repeat(COLUMNS.len())
+    );
+    if let Some(anchor) = std::fs::read_to_string(dir.join("../README.md"))
+        .ok()
+        .and_then(|r| {
+            r.lines()
+                .find(|l| l.starts_with("| rqrr+invert "))
+                .map(str::to_string)
+        })
+    {
+        println!("{anchor}");
+    }
+    let previous = root.join("target/qr-bench-native.row");
+    if let Ok(prev) = std::fs::read_to_string(&previous) {
+        println!(
+            "{}",
+            prev.trim_end()
+                .replacen("| authbar (native)", "| previous (native)", 1)
+        );
+    }
+    println!("{row}\n");
+    // The next run shows this one beside it; failing to keep it only loses that comparison.
+    let _ = std::fs::write(&previous, format!("{row}\n"));
+}
+
+/// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat` (first field, in ns);
+/// `None` elsewhere.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }

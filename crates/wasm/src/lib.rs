@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 
 mod export;
 mod lock;
+mod qrbench;
 
 fn js_error(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);

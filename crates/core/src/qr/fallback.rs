@@ -1,0 +1,185 @@
+//! The last step of the cascade: codes whose three finder patterns are visible but whose grid `rqrr`
+//! could not fit — its version comes from counting timing-pattern transitions and it insists on
+//! finding the alignment pattern, both of which blur, JPEG, a missing quiet zone or a logo break.
+//! Here the version is estimated from the finder geometry instead (centres are size − 7 modules
+//! apart, ISO/IEC 18004:2015 §6.3.3), the neighbouring versions are tried too, and the modules are
+//! sampled from the grey image through the affine map the three centres define. Every reading must
+//! pass the format and Reed–Solomon checks like any other.
+
+use super::decode::{self, Decoded};
+use super::detect::{Polarity, ViewResult, bounding_box};
+use super::finder::{Finder, finders, pairs, triangles};
+use super::prepare::Luma;
+#[cfg(doc)]
+use super::prepare::hybrid_threshold;
+use super::sample::{Homography, Samples};
+
+/// At most this many finder candidates (the most often confirmed) are combined into triangles: a
+/// busy page can hold many lookalikes, and triangles grow with the cube of their number.
+const MAX_FINDERS: usize = 24;
+
+/// Reads the codes whose finder triangles are visible in `img` (`hybrid` = its
+/// [`hybrid_threshold`]), except those whose centre lies in one of the `known` regions (codes
+/// already read). Triangles that fail to decode count as `failed`.
+pub(crate) fn search(
+    img: &Luma,
+    hybrid: &[bool],
+    polarity: Polarity,
+    known: &[[f32; 4]],
+) -> ViewResult {
+    let invert = polarity == Polarity::Inverted;
+    let mut fs = finders(hybrid, img.w, img.h, invert);
+    fs.sort_by_key(|f| std::cmp::Reverse(f.hits));
+    fs.truncate(MAX_FINDERS);
+    let mut out = ViewResult::default();
+    for tri @ [tl, tr, bl] in triangles(&fs, &pairs(&fs)) {
+        let (cx, cy) = ((tr.x + bl.x) / 2.0, (tr.y + bl.y) / 2.0);
+        if known
+            .iter()
+            .any(|&[x0, y0, x1, y1]| (x0..=x1).contains(&cx) && (y0..=y1).contains(&cy))
+        {
+            continue;
+        }
+        let pad = 3.5 * tl.module;
+        let br = (tr.x + bl.x - tl.x, tr.y + bl.y - tl.y);
+        let [x0, y0, x1, y1] = bounding_box([(tl.x, tl.y), (tr.x, tr.y), br, (bl.x, bl.y)]);
+        let region = [x0 - pad, y0 - pad, x1 + pad, y1 + pad];
+        if let Some(mut d) = read_triangle(img, hybrid, tri, invert) {
+            d.region = region;
+            out.decoded.push(d);
+        } else {
+            out.failed += 1;
+            out.unread.push(region);
+        }
+    }
+    out
+}
+
+/// Tries the version the finder spacing suggests, then its neighbours; for each, through the
+/// perspective the bottom-right alignment pattern gives when it is found, then the affine map.
+fn read_triangle(
+    img: &Luma,
+    hybrid: &[bool],
+    [tl, tr, bl]: [Finder; 3],
+    invert: bool,
+) -> Option<Decoded> {
+    let module = (tl.module + tr.module + bl.module) / 3.0;
+    let (ux, uy) = (tr.x - tl.x, tr.y - tl.y);
+    let (vx, vy) = (bl.x - tl.x, bl.y - tl.y);
+    let spacing = ((ux * ux + uy * uy).sqrt() + (vx * vx + vy * vy).sqrt()) / 2.0;
+    let version = ((spacing / module + 7.0 - 17.0) / 4.0)
+        .round()
+        .clamp(1.0, 40.0) as usize;
+    let versions = [version, version + 1, version.saturating_sub(1)];
+    versions
+        .into_iter()
+        .filter(|v| (1..=40).contains(v))
+        .find_map(|v| {
+            let size = 17 + 4 * v;
+            let span = (size - 7) as f32;
+            // Module coordinates (u, v) → image: finder centres sit at 3.5 and size − 3.5.
+            let affine = |u: f32, v: f32| {
+                let (a, b) = ((u - 3.5) / span, (v - 3.5) / span);
+                (tl.x + a * ux + b * vx, tl.y + a * uy + b * vy)
+            };
+            // Versions ≥ 2 have an alignment pattern centred 6.5 modules in from the bottom-right
+            // corner (ISO/IEC 18004:2015 §6.3.6, Annex E): found, it fixes the fourth corner.
+            let far = size as f32 - 6.5;
+            let perspective = (v >= 2)
+                .then(|| affine(far, far))
+                .and_then(|guess| alignment_pattern(img, hybrid, invert, guess, module))
+                .and_then(|ap| {
+                    let near = 3.5;
+                    let end = size as f32 - 3.5;
+                    Homography::between(
+                        [(near, near), (end, near), (far, far), (near, end)],
+                        [(tl.x, tl.y), (tr.x, tr.y), ap, (bl.x, bl.y)],
+                    )
+                });
+            let read = |at: &dyn Fn(f32, f32) -> (f32, f32)| {
+                let samples = Samples::read_with(img, size, at)?;
+                samples
+                    .readings(invert)
+                    .iter()
+                    .find_map(|bits| decode::decode(bits).ok())
+            };
+            perspective
+                .and_then(|h| read(&|u, v| h.map(u, v)))
+                .or_else(|| read(&affine))
+        })
+}
+
+/// The alignment pattern nearest `guess`: a dark module in a light ring in a dark ring, found as a
+/// light–dark–light run of about one module each along a row, confirmed down its column (as ZXing's
+/// `AlignmentPatternFinder`), within four modules of the guess.
+fn alignment_pattern(
+    img: &Luma,
+    bits: &[bool],
+    invert: bool,
+    (gx, gy): (f32, f32),
+    module: f32,
+) -> Option<(f32, f32)> {
+    let reach = 4.0 * module;
+    let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max.saturating_sub(1));
+    let (x0, x1) = (clamp(gx - reach, img.w), clamp(gx + reach, img.w));
+    let (y0, y1) = (clamp(gy - reach, img.h), clamp(gy + reach, img.h));
+    let dark = |x: usize, y: usize| bits[y * img.w + x] != invert;
+    let about_one = |n: usize| (n as f32 - module).abs() <= module / 2.0 + 0.5;
+    let mut best: Option<((f32, f32), f32)> = None;
+    for y in y0..=y1 {
+        let mut runs: Vec<(usize, usize, bool)> = Vec::new();
+        for x in x0..=x1 {
+            match runs.last_mut() {
+                Some(last) if last.2 == dark(x, y) => last.1 += 1,
+                _ => runs.push((x, 1, dark(x, y))),
+            }
+        }
+        for win in runs.windows(3) {
+            if win[0].2 || !win[1].2 || !win.iter().all(|r| about_one(r.1)) {
+                continue;
+            }
+            let cx = win[1].0 + win[1].1 / 2;
+            // Down the column: the dark centre run, then light above and below.
+            let (mut top, mut bottom) = (y, y);
+            while top > y0 && dark(cx, top - 1) {
+                top -= 1;
+            }
+            while bottom < y1 && dark(cx, bottom + 1) {
+                bottom += 1;
+            }
+            let light_run = |mut at: usize, up: bool| {
+                let mut n = 0;
+                while n <= 2 * module as usize + 1 {
+                    let next = if up {
+                        at.checked_sub(1)
+                    } else {
+                        Some(at + 1).filter(|&v| v < img.h)
+                    };
+                    match next {
+                        Some(p) if !dark(cx, p) => {
+                            n += 1;
+                            at = p;
+                        }
+                        _ => break,
+                    }
+                }
+                n
+            };
+            if !about_one(bottom - top + 1)
+                || !about_one(light_run(top, true))
+                || !about_one(light_run(bottom, false))
+            {
+                continue;
+            }
+            let c = (
+                win[1].0 as f32 + win[1].1 as f32 / 2.0,
+                (top + bottom + 1) as f32 / 2.0,
+            );
+            let d = (c.0 - gx).powi(2) + (c.1 - gy).powi(2);
+            if best.is_none_or(|(_, bd)| d < bd) {
+                best = Some((c, d));
+            }
+        }
+    }
+    best.map(|(c, _)| c)
+}

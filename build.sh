@@ -142,6 +142,7 @@ bench() {
   cargo bench --locked -p authbar-server
   build_extension
   node tests/e2e/bench.mjs
+  AUTHBAR_QR_DIR="$qr_dir" node tests/e2e/qr-bench.mjs
 }
 
 case "${1:-}" in

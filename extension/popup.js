@@ -1,6 +1,6 @@
 // The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
 // QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
-import init, { Authbar } from './wasm/authbar_wasm.js';
+import init, { Authbar, qrCutAtEdgeRgba } from './wasm/authbar_wasm.js';
 import { msg, loadVault, saveVault, captureVisibleTab, watchStorage, popOut } from './ext.js';
 import { $, el, localize, showError } from './dom.js';
 import * as vault from './vault.js';
@@ -469,7 +469,9 @@ export async function scanPage(screenshot = null) {
   try {
     showPreview(core.previewQr(data, width, height, false));
   } catch (err) {
-    showError(errorNode, err.code === 'no_qr' ? msg('noQrOnPage') : err.message);
+    if (err.code !== 'no_qr') { showError(errorNode, err.message); return; }
+    // Finder patterns at the edge of the capture: the code is there but cut off by the window.
+    showError(errorNode, msg(qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
   }
 }
 

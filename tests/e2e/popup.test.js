@@ -117,6 +117,12 @@ test('scan this page: the QR on a localhost page is imported (capture injected, 
       const blank = `data:image/png;base64,${(await site.screenshot()).toString('base64')}`;
       await page.evaluate((s) => globalThis.authbarScanPage(s), blank);
       assert.equal(await errorText(page, '#qr-error'), 'There is no QR code on this page.');
+      // A laptop window that cuts the code off at its bottom edge: told to scroll, not "no QR code".
+      await site.setContent(`<body style="margin:0"><div style="height:430px"></div><img src="data:image/png;base64,${readFileSync(join(FIX, 'qr-totp.png')).toString('base64')}"></body>`);
+      await site.setViewportSize({ width: 1366, height: 640 });
+      const cut = `data:image/png;base64,${(await site.screenshot()).toString('base64')}`;
+      await page.evaluate((s) => globalThis.authbarScanPage(s), cut);
+      assert.match(await errorText(page, '#qr-error'), /cut off at the edge of the window: scroll/);
       // Without the grant, the real button says the toolbar click is missing (not "browser pages").
       await page.click('#scan-page');
       assert.match(await errorText(page, '#qr-error'), /right after its toolbar button was clicked/);

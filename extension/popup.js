@@ -472,6 +472,66 @@ export async function scanPage(screenshot = null) {
     if (err.code !== 'no_qr') { showError(errorNode, err.message); return; }
     // Finder patterns at the edge of the capture: the code is there but cut off by the window.
     showError(errorNode, msg(qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
+    offerRegion({ data, width, height }, dataUrl);
+  }
+}
+
+/**
+ * The fallback when a capture shows no code: the screenshot, on which the user drags a box around
+ * the code; the box is cut from the capture at its full device-pixel resolution and decoded alone.
+ */
+function offerRegion(pixels, dataUrl) {
+  const panel = $('#region');
+  const img = $('#region-image');
+  const box = $('#region-box');
+  img.src = dataUrl;
+  img.alt = msg('regionImage');
+  box.hidden = true;
+  showError($('#region-error'), '');
+  panel.hidden = false;
+  let start = null;
+  const point = (e) => {
+    const r = img.getBoundingClientRect();
+    return { x: Math.min(Math.max(e.clientX - r.left, 0), r.width), y: Math.min(Math.max(e.clientY - r.top, 0), r.height) };
+  };
+  img.parentElement.onpointerdown = (e) => {
+    e.preventDefault();
+    start = point(e);
+    img.parentElement.setPointerCapture(e.pointerId);
+  };
+  img.parentElement.onpointermove = (e) => {
+    if (!start) return;
+    const p = point(e);
+    Object.assign(box.style, { left: `${Math.min(start.x, p.x)}px`, top: `${Math.min(start.y, p.y)}px`, width: `${Math.abs(p.x - start.x)}px`, height: `${Math.abs(p.y - start.y)}px` });
+    box.hidden = false;
+  };
+  img.parentElement.onpointerup = (e) => {
+    if (!start) return;
+    const p = point(e);
+    const r = img.getBoundingClientRect();
+    // Shown scaled to the popup's width: map the box back to the capture's own pixels.
+    const sx = pixels.width / r.width, sy = pixels.height / r.height;
+    const x = Math.floor(Math.min(start.x, p.x) * sx), y = Math.floor(Math.min(start.y, p.y) * sy);
+    const w = Math.ceil(Math.abs(p.x - start.x) * sx), h = Math.ceil(Math.abs(p.y - start.y) * sy);
+    start = null;
+    decodeRegion(pixels, x, y, w, h);
+  };
+  $('#region-cancel').focus();
+}
+
+function decodeRegion(pixels, x, y, w, h) {
+  if (w < 8 || h < 8) { showError($('#region-error'), msg('regionTooSmall')); return; }
+  const crop = new Uint8ClampedArray(w * h * 4);
+  for (let row = 0; row < h; row++) {
+    const from = ((y + row) * pixels.width + x) * 4;
+    crop.set(pixels.data.subarray(from, from + w * 4), row * w * 4);
+  }
+  try {
+    const preview = core.previewQr(crop, w, h, false);
+    $('#region').hidden = true;
+    showPreview(preview);
+  } catch (err) {
+    showError($('#region-error'), err.code === 'no_qr' ? msg('noQrInRegion') : err.message);
   }
 }
 
@@ -479,6 +539,7 @@ export async function scanPage(screenshot = null) {
  * give the next secret the wrong settings. */
 function openAdd() {
   vault.closeSettings();
+  $('#region').hidden = true;
   $('#text-form').reset();
   $('#advanced').open = false;
   $('#add-text').removeAttribute('aria-invalid');
@@ -519,12 +580,14 @@ function wire() {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     // The innermost open thing closes first; focus goes back to what opened it.
     if (!$('#qr-view').hidden) $('#qr-close').click();
+    else if (!$('#region').hidden) $('#region-cancel').click();
     else if (!$('#preview').hidden) { $('#preview-cancel').click(); }
     else if (!$('#add').hidden) { closeAdd(); $('#toggle-add').focus(); }
     else if (!$('#settings').hidden) { vault.closeSettings(); $('#toggle-settings').focus(); }
     else return;
     e.preventDefault();
   });
+  $('#region-cancel').addEventListener('click', () => { $('#region').hidden = true; $('#region-image').removeAttribute('src'); });
   $('#qr-close').addEventListener('click', () => { $('#qr-view').hidden = true; $('#qr-image').replaceChildren(); });
   $('#qr-view').addEventListener('keydown', (e) => { if (e.key === 'Escape') $('#qr-close').click(); });
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'nod
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, SHOTS, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId } from './harness.js';
+import { ROOT, SHOTS, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId, axeViolations } from './harness.js';
 
 const FIX = join(ROOT, 'tests/fixtures');
 const T = 1_800_000_010; // 10 s into a step
@@ -312,5 +312,42 @@ test('screenshot of the popup for the README', async () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'popup.png') });
     assert.ok(extensionId().length === 32);
+  });
+});
+
+test('scan this page finds nothing on a busy page: a box dragged around the small code reads it', async () => {
+  const png = readFileSync(join(FIX, 'qr-totp.png')).toString('base64');
+  await withPopup(async (page, context) => {
+    const site = await context.newPage();
+    await site.setViewportSize({ width: 1280, height: 800 });
+    // A small code (about 3 px a module) among thousands of black squares: too much for the whole page.
+    await site.setContent(`<body style="margin:0;background:repeating-linear-gradient(45deg,#fff 0 3px,#ddd 3px 6px)">
+      ${'<span style="display:inline-block;width:9px;height:9px;margin:2px;background:#000"></span>'.repeat(1500)}
+      <img style="position:absolute;left:900px;top:500px;width:80px;image-rendering:pixelated" src="data:image/png;base64,${png}"></body>`);
+    const shot = `data:image/png;base64,${(await site.screenshot()).toString('base64')}`;
+    await page.bringToFront();
+    await page.evaluate((s) => globalThis.authbarScanPage(s), shot);
+    assert.equal(await errorText(page, '#qr-error'), 'There is no QR code on this page.');
+    await page.waitForSelector('#region:not([hidden])');
+    assert.deepEqual(await axeViolations(page), []);
+    const img = await page.locator('#region-image').boundingBox();
+    const scale = img.width / 1280;
+    const drag = async (x0, y0, x1, y1) => {
+      await page.mouse.move(img.x + x0 * scale, img.y + y0 * scale);
+      await page.mouse.down();
+      await page.mouse.move(img.x + x1 * scale, img.y + y1 * scale, { steps: 4 });
+      await page.mouse.up();
+    };
+    // A box over the clutter: nothing there, said plainly; a tiny box: too small.
+    await drag(100, 100, 300, 300);
+    assert.match(await errorText(page, '#region-error'), /no readable QR code in the box/);
+    await drag(100, 100, 103, 103);
+    assert.match(await errorText(page, '#region-error'), /too small/);
+    // Around the code, with a margin: read from the capture's own pixels.
+    await drag(880, 480, 1000, 600);
+    await confirmPreview(page);
+    assert.equal(await page.textContent('#accounts .issuer'), 'ACME Co');
+    assert.equal((await shownCodes(page))[0], oathtool({ secret: RFC, time: T }));
+    assert.equal(await page.isHidden('#region'), true);
   });
 });

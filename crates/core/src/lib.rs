@@ -1,5 +1,6 @@
-//! Authbar's engine: one-time codes (RFC 4226 HOTP, RFC 6238 TOTP), `otpauth://` URIs, Google
-//! Authenticator exports and QR images, in pure Rust with no I/O and no clock.
+//! Authbar's engine: one-time codes (RFC 4226 HOTP, RFC 6238 TOTP, Steam Guard), `otpauth://` URIs,
+//! Google Authenticator exports, other authenticators' export files and QR images, in pure Rust with
+//! no I/O and no clock.
 //!
 //! Every function that depends on time takes the time as an argument (`unix_secs`), so the same code
 //! runs in the `authbar` command, in the browser extension (compiled to WebAssembly) and in the
@@ -45,8 +46,10 @@ pub mod uri;
 pub mod vault;
 
 pub use account::{Account, AccountError, OtpType};
-pub use import::{Import, ImportError, dedupe, import_payload, import_text};
-pub use otp::{Algorithm, Code, Match, TimedCode};
+pub use import::{
+    Format, Import, ImportError, SkipReason, Skipped, import_file, import_payload, import_text,
+};
+pub use otp::{Algorithm, Alphabet, Code, Match, TimedCode};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use secret::{Secret, SecretError};
 pub use vault::{Vault, VaultError};

@@ -177,7 +177,7 @@ impl From<SecretError> for UriError {
 }
 
 /// Keeps echoed values short and printable in messages.
-fn shorten(value: &str) -> String {
+pub(crate) fn shorten(value: &str) -> String {
     const MAX: usize = 40;
     let mut out: String = value
         .chars()

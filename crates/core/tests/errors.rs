@@ -178,10 +178,7 @@ fn migration_entries_that_cannot_be_used_are_reported_each() {
         assert_eq!(import.accounts.len(), 1);
         assert_eq!(import.accounts[0].name(), "bob");
         assert_eq!(import.skipped.len(), 1);
-        assert_eq!(
-            import.skipped[0].reason,
-            SkipReason::Migration(*reason)
-        );
+        assert_eq!(import.skipped[0].reason, SkipReason::Migration(*reason));
         assert_eq!(import.skipped[0].name, "bob");
         assert!(reason.to_string().contains(words), "{reason}");
         assert!(!reason.code().is_empty());

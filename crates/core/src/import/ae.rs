@@ -90,10 +90,7 @@ fn read(sniff: &Sniff, password: Option<&str>) -> Result<Import, ImportError> {
 }
 
 fn corrupt(detail: impl Into<String>) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    FORMAT.corrupt(detail)
 }
 
 /// Decrypts one `EncOTPStorage` record with its key, unlocking each key once.

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::migration::{MigrationError, Unsupported};
-use crate::uri::UriError;
+use crate::uri::{UriError, shorten};
 use crate::{AccountError, SecretError};
 
 /// The kind of input an [`Import`](super::Import) came from.
@@ -71,6 +71,16 @@ impl Format {
             Format::BitwardenCsv => "Bitwarden CSV export",
             Format::Proton => "Proton Authenticator export",
             Format::Stratum => "Stratum backup",
+        }
+    }
+}
+
+impl Format {
+    /// A [`ImportError::Corrupt`] for a file of this format.
+    pub(crate) fn corrupt(self, detail: impl Into<String>) -> ImportError {
+        ImportError::Corrupt {
+            format: self,
+            detail: detail.into(),
         }
     }
 }
@@ -301,18 +311,4 @@ impl fmt::Display for SkipReason {
             ),
         }
     }
-}
-
-/// Keeps echoed values short in messages.
-pub(crate) fn shorten(value: &str) -> String {
-    const MAX: usize = 40;
-    let mut out: String = value
-        .chars()
-        .take(MAX)
-        .flat_map(char::escape_debug)
-        .collect();
-    if value.chars().count() > MAX {
-        out.push('…');
-    }
-    out
 }

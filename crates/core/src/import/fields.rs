@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::error::{SkipReason, shorten};
+use super::error::SkipReason;
 use crate::account::OtpType;
 use crate::otp::Algorithm;
+use crate::uri::shorten;
 use crate::{Account, Secret};
 
 /// The code parameters of one export entry, before the account rules are checked.

@@ -36,10 +36,7 @@ fn claims(sniff: &Sniff) -> bool {
 }
 
 fn corrupt(detail: impl Into<String>) -> ImportError {
-    ImportError::Corrupt {
-        format: FORMAT,
-        detail: detail.into(),
-    }
+    FORMAT.corrupt(detail)
 }
 
 fn read(sniff: &Sniff, password: Option<&str>) -> Result<Import, ImportError> {

@@ -150,7 +150,10 @@ pub(crate) fn number(entry: &Value, field: &'static str) -> Result<Option<u64>, 
 fn bad(field: &'static str, value: &Value, rule: &'static str) -> SkipReason {
     SkipReason::BadField {
         field,
-        found: shorten(&value.to_string()),
+        found: match value {
+            Value::String(text) => format!("'{}'", shorten(text)),
+            other => shorten(&other.to_string()),
+        },
         rule,
     }
 }

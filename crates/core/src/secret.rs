@@ -137,7 +137,8 @@ impl Secret {
         Ok(Secret(bytes))
     }
 
-    /// Decodes base32 text under the lenient rules in the [module docs](self).
+    /// Decodes base32 text leniently: lower case is accepted, spaces and `-` are ignored, and `=`
+    /// padding may be left out (but must be right when present).
     pub fn from_base32(text: &str) -> Result<Self, SecretError> {
         decode_base32(text, true).map(Secret)
     }

@@ -45,11 +45,16 @@ pub enum Command {
         #[arg(long, requires = "json")]
         show_secrets: bool,
     },
-    /// Print, as JSON, the accounts a URI, a Google Authenticator export or a QR image would import.
-    /// The output holds the secrets.
+    /// Print, as JSON, the accounts a URI, a Google Authenticator export, a QR image or another
+    /// authenticator's export file (Aegis, 2FAS, andOTP, Bitwarden, Ente Auth, Proton Authenticator,
+    /// Stratum, the Authenticator extension) would import. The output holds the secrets.
     Import {
-        /// An otpauth:// or otpauth-migration:// URI, or the path of an image with QR codes.
+        /// An otpauth:// or otpauth-migration:// URI, or the path of an export file or an image.
         input: String,
+        /// A file whose first line is the password of an encrypted export (without it, the password
+        /// is asked for on a terminal). Never pass a password on the command line.
+        #[arg(long, value_name = "PATH")]
+        password_file: Option<PathBuf>,
     },
 }
 

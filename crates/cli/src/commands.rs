@@ -5,17 +5,14 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use authbar_core::{
-    Account, Algorithm, Import, ImportError, OtpType, PayloadKind, QrPayload, Secret,
-    import_payload, import_text, uri,
+    Account, Algorithm, ImportError, OtpType, PayloadKind, QrPayload, Secret, import_payload,
+    import_text, uri,
 };
-use serde_json::{Value, json};
 
 use crate::args::{Cli, CodeParams, Command};
 use crate::failure::Failure;
 use crate::images::qr_payloads;
-
-/// Secrets shorter than this get a warning in JSON output (RFC 4226 §4 R6).
-const MIN_RECOMMENDED_BITS: usize = 128;
+use crate::output::{ErrorJson, ImportJson, PayloadJson, print_json};
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
@@ -38,7 +35,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
             show_secrets,
         } => decode(&images, json, show_secrets),
-        Command::Import { input } => import(&input),
+        Command::Import {
+            input,
+            password_file,
+        } => crate::import::run(&input, password_file.as_deref()),
     }
 }
 
@@ -110,14 +110,21 @@ fn resolve_account(text: &str, params: &CodeParams) -> Result<Account, Failure> 
     }
     if let Some(counter) = params.counter {
         // A counter makes the code counter-based, whatever the URI said.
-        account = rebuild_as_hotp(account, counter);
+        account = rebuild_as_hotp(account, counter)?;
     }
     Ok(account)
 }
 
-fn rebuild_as_hotp(account: Account, counter: u64) -> Account {
-    if account.otp_type() == OtpType::Hotp {
-        return account.with_counter(counter);
+fn rebuild_as_hotp(account: Account, counter: u64) -> Result<Account, Failure> {
+    match account.otp_type() {
+        OtpType::Hotp => return Ok(account.with_counter(counter)),
+        OtpType::Steam => {
+            return Err(Failure::bad_input(
+                "a Steam account's codes follow the clock; --counter does not apply",
+                "leave out --counter (or pass --time UNIX)",
+            ));
+        }
+        OtpType::Totp => {}
     }
     let rebuilt = Account::new(OtpType::Hotp, account.secret().clone())
         .with_label(
@@ -126,14 +133,19 @@ fn rebuild_as_hotp(account: Account, counter: u64) -> Account {
         )
         .with_algorithm(account.algorithm())
         .with_counter(counter);
-    // The digits came from a valid account, so this cannot fail; keep the original if it somehow did.
-    rebuilt.with_digits(account.digits()).unwrap_or(account)
+    // The digits came from a valid TOTP account, so they are valid for HOTP too.
+    rebuilt
+        .with_digits(account.digits())
+        .map_err(|e| Failure::bad_input(e.to_string(), "use --digits 6 to 10"))
 }
 
 fn verify(account: &Account, code: &str, now: u64, window: u64) -> Result<ExitCode, Failure> {
-    let digits = usize::from(account.digits());
-    if code.len() != digits || !code.bytes().all(|b| b.is_ascii_digit()) {
-        eprintln!("authbar: invalid: '{code}' is not a {digits}-digit code");
+    if !account.accepts_code_shape(code) {
+        let shape = match account.otp_type() {
+            OtpType::Steam => "a 5-character Steam code".to_string(),
+            _ => format!("a {}-digit code", account.digits()),
+        };
+        eprintln!("authbar: invalid: '{code}' is not {shape}");
         return Ok(ExitCode::from(1));
     }
     match account.verify(code, now, window) {
@@ -172,7 +184,7 @@ fn decode(
         }
     }
     if json {
-        print_json(&Value::Array(entries));
+        print_json(&entries);
     }
     Ok(if all_found {
         ExitCode::SUCCESS
@@ -181,138 +193,23 @@ fn decode(
     })
 }
 
-fn payload_json(path: &Path, payload: &QrPayload, show_secrets: bool) -> Value {
+fn payload_json(path: &Path, payload: &QrPayload, show_secrets: bool) -> PayloadJson {
     let kind = match payload.kind {
         PayloadKind::Otpauth => "otpauth",
         PayloadKind::Migration => "migration",
         PayloadKind::Other => "other",
     };
-    let mut entry = json!({ "file": path.display().to_string(), "kind": kind });
     // Authenticator payloads carry the secret in their text; other text is shown as is.
-    if show_secrets || payload.kind == PayloadKind::Other {
-        entry["text"] = json!(payload.text);
+    let text = (show_secrets || payload.kind == PayloadKind::Other).then(|| payload.text.clone());
+    let (import, error) = match import_payload(payload) {
+        Ok(import) => (Some(ImportJson::new(&import, show_secrets)), None),
+        Err(e) => (None, Some(ErrorJson::from(&e))),
+    };
+    PayloadJson {
+        file: path.display().to_string(),
+        kind,
+        text,
+        import,
+        error,
     }
-    match import_payload(payload) {
-        Ok(import) => merge(&mut entry, import_json(&import, show_secrets)),
-        Err(e) => entry["error"] = error_json(&e),
-    }
-    entry
-}
-
-fn import(input: &str) -> Result<ExitCode, Failure> {
-    let path = Path::new(input);
-    if !path.is_file() {
-        let import = import_text(input).map_err(|e| {
-            let hint = if e.code() == "not_authenticator" && !input.contains("://") {
-                "pass an otpauth:// URI, an otpauth-migration:// export, or the path of an existing image file"
-            } else {
-                "check the text: it must be a complete otpauth:// or otpauth-migration:// URI"
-            };
-            Failure::bad_input(e.to_string(), hint)
-        })?;
-        print_json(&import_json(&import, true));
-        return Ok(ExitCode::SUCCESS);
-    }
-    let payloads = qr_payloads(path)?;
-    if payloads.is_empty() {
-        eprintln!("authbar: no QR code found in {}", path.display());
-        return Ok(ExitCode::from(1));
-    }
-    let mut combined = json!({ "accounts": [], "skipped": [], "errors": [] });
-    let mut any_ok = false;
-    let mut first_error = None;
-    for payload in &payloads {
-        match import_payload(payload) {
-            Ok(import) => {
-                any_ok = true;
-                merge(&mut combined, import_json(&import, true));
-            }
-            Err(e) => {
-                push(&mut combined, "errors", error_json(&e));
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    match first_error {
-        Some(e) if !any_ok => Err(Failure::bad_input(
-            format!("{}: {e}", path.display()),
-            "this image's QR code is not an authenticator setup code; use the QR the service shows for 2FA",
-        )),
-        _ => {
-            print_json(&combined);
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-fn import_json(import: &Import, show_secrets: bool) -> Value {
-    let accounts: Vec<Value> = import
-        .accounts
-        .iter()
-        .map(|a| account_json(a, show_secrets))
-        .collect();
-    let skipped: Vec<Value> = import
-        .skipped
-        .iter()
-        .map(|s| json!({ "issuer": s.issuer, "name": s.name, "code": s.reason.code(), "reason": s.reason.to_string() }))
-        .collect();
-    let mut out = json!({ "accounts": accounts, "skipped": skipped });
-    if let Some(b) = import.batch {
-        out["batch"] = json!({ "index": b.index, "size": b.size, "id": b.id });
-    }
-    out
-}
-
-fn account_json(account: &Account, show_secrets: bool) -> Value {
-    let mut value = serde_json::to_value(account).unwrap_or(Value::Null);
-    if !show_secrets && let Some(obj) = value.as_object_mut() {
-        obj.remove("secret");
-    }
-    let bits = account.secret().bits();
-    value["secretBits"] = json!(bits);
-    if bits < MIN_RECOMMENDED_BITS {
-        value["warning"] = json!(format!(
-            "the secret has only {bits} bits; RFC 4226 asks for at least {MIN_RECOMMENDED_BITS}"
-        ));
-    }
-    if account.otp_type() == OtpType::Totp {
-        value.as_object_mut().map(|o| o.remove("counter"));
-    } else {
-        value.as_object_mut().map(|o| o.remove("period"));
-    }
-    value
-}
-
-fn error_json(e: &ImportError) -> Value {
-    json!({ "code": e.code(), "message": e.to_string() })
-}
-
-/// Appends the arrays of `from` to those of `into`, and copies its other fields.
-fn merge(into: &mut Value, from: Value) {
-    if let Value::Object(from) = from {
-        for (key, value) in from {
-            match value {
-                Value::Array(items) => {
-                    for item in items {
-                        push(into, &key, item);
-                    }
-                }
-                other => into[key.as_str()] = other,
-            }
-        }
-    }
-}
-
-fn push(into: &mut Value, key: &str, item: Value) {
-    match into.get_mut(key) {
-        Some(Value::Array(items)) => items.push(item),
-        _ => into[key] = Value::Array(vec![item]),
-    }
-}
-
-fn print_json(value: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
 }

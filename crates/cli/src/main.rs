@@ -4,6 +4,8 @@ mod args;
 mod commands;
 mod failure;
 mod images;
+mod import;
+mod output;
 
 use std::process::ExitCode;
 

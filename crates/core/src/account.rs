@@ -5,9 +5,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::Secret;
-use crate::otp::{self, Algorithm, DEFAULT_PERIOD, MAX_DIGITS, MIN_DIGITS, Match, TimedCode};
+use crate::otp::{
+    self, Algorithm, Alphabet, DEFAULT_PERIOD, MAX_DIGITS, MIN_DIGITS, Match, STEAM_CHARS, Shape,
+    TimedCode,
+};
 
-/// Whether codes follow the clock (TOTP) or a counter (HOTP).
+/// Whether codes follow the clock (TOTP, Steam) or a counter (HOTP).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OtpType {
@@ -16,14 +19,46 @@ pub enum OtpType {
     Totp,
     /// Counter-based, RFC 4226.
     Hotp,
+    /// Steam Guard: TOTP whose codes are 5 characters of Steam's alphabet ([`otp::STEAM_ALPHABET`]).
+    Steam,
 }
 
 impl OtpType {
-    /// `totp` or `hotp`, as in `otpauth://` URIs.
+    /// `totp`, `hotp` or `steam`, as in `otpauth://` URIs (`otpauth://steam/…` is Aegis's and
+    /// Ente's spelling).
     pub fn as_str(self) -> &'static str {
         match self {
             OtpType::Totp => "totp",
             OtpType::Hotp => "hotp",
+            OtpType::Steam => "steam",
+        }
+    }
+
+    /// Parses `totp`, `hotp` or `steam`, case-insensitively.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [OtpType::Totp, OtpType::Hotp, OtpType::Steam]
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether codes follow the clock (TOTP and Steam) rather than a counter.
+    pub fn is_timed(self) -> bool {
+        self != OtpType::Hotp
+    }
+
+    /// The alphabet codes are written in.
+    pub fn alphabet(self) -> Alphabet {
+        match self {
+            OtpType::Steam => Alphabet::Steam,
+            OtpType::Totp | OtpType::Hotp => Alphabet::Decimal,
+        }
+    }
+
+    /// The digits an account of this type has unless told otherwise (5 for Steam, else 6).
+    pub fn default_digits(self) -> u8 {
+        match self {
+            OtpType::Steam => STEAM_CHARS,
+            OtpType::Totp | OtpType::Hotp => MIN_DIGITS,
         }
     }
 }
@@ -43,6 +78,11 @@ pub enum AccountError {
         /// The rejected value.
         digits: u64,
     },
+    /// A Steam account with other than 5 characters per code.
+    BadSteamDigits {
+        /// The rejected value.
+        digits: u64,
+    },
     /// A period of 0 seconds.
     BadPeriod {
         /// The rejected value.
@@ -54,7 +94,7 @@ impl AccountError {
     /// A stable machine-readable code, shared with the URI parser's codes.
     pub fn code(&self) -> &'static str {
         match self {
-            AccountError::BadDigits { .. } => "bad_digits",
+            AccountError::BadDigits { .. } | AccountError::BadSteamDigits { .. } => "bad_digits",
             AccountError::BadPeriod { .. } => "bad_period",
         }
     }
@@ -69,6 +109,10 @@ impl fmt::Display for AccountError {
                     "digits must be from {MIN_DIGITS} to {MAX_DIGITS}, got {digits}"
                 )
             }
+            AccountError::BadSteamDigits { digits } => write!(
+                f,
+                "a Steam account's codes have {STEAM_CHARS} characters, got digits {digits}"
+            ),
             AccountError::BadPeriod { period } => {
                 write!(
                     f,
@@ -86,6 +130,15 @@ pub fn check_digits(digits: u64) -> Result<u8, AccountError> {
     match u8::try_from(digits) {
         Ok(d) if (MIN_DIGITS..=MAX_DIGITS).contains(&d) => Ok(d),
         _ => Err(AccountError::BadDigits { digits }),
+    }
+}
+
+/// Checks a digit count for a type: 6 to 10, and exactly 5 for Steam.
+pub fn check_digits_for(otp_type: OtpType, digits: u64) -> Result<u8, AccountError> {
+    match otp_type {
+        OtpType::Steam if digits == u64::from(STEAM_CHARS) => Ok(STEAM_CHARS),
+        OtpType::Steam => Err(AccountError::BadSteamDigits { digits }),
+        OtpType::Totp | OtpType::Hotp => check_digits(digits),
     }
 }
 
@@ -108,7 +161,8 @@ pub fn check_period(period: u64) -> Result<u64, AccountError> {
 ///  "algorithm":"SHA1","digits":6,"period":30,"counter":0}
 /// ```
 ///
-/// `period` matters only for TOTP and `counter` only for HOTP. `secret` is canonical base32. Loading
+/// `type` is `totp`, `hotp` or `steam` (Steam Guard: `digits` is 5, codes are 5 characters of Steam's
+/// alphabet). `period` matters only for TOTP and Steam, and `counter` only for HOTP. `secret` is canonical base32. Loading
 /// checks the same rules as [`Account::new`], so a stored account cannot hold 5 digits or a 0 s period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "AccountFields", into = "AccountFields")]
@@ -166,7 +220,7 @@ impl From<Account> for AccountFields {
 
 impl Account {
     /// A new account with the defaults every authenticator assumes: no issuer, empty name, SHA1,
-    /// 6 digits, 30 s period, counter 0.
+    /// 6 digits (5 characters for Steam), 30 s period, counter 0.
     pub fn new(otp_type: OtpType, secret: Secret) -> Self {
         Account {
             otp_type,
@@ -174,7 +228,7 @@ impl Account {
             name: String::new(),
             secret,
             algorithm: Algorithm::Sha1,
-            digits: MIN_DIGITS,
+            digits: otp_type.default_digits(),
             period: DEFAULT_PERIOD,
             counter: 0,
         }
@@ -193,9 +247,9 @@ impl Account {
         self
     }
 
-    /// Sets the number of digits (6–10).
+    /// Sets the number of digits (6–10; exactly 5 for Steam).
     pub fn with_digits(mut self, digits: u8) -> Result<Self, AccountError> {
-        self.digits = check_digits(u64::from(digits))?;
+        self.digits = check_digits_for(self.otp_type, u64::from(digits))?;
         Ok(self)
     }
 
@@ -211,7 +265,7 @@ impl Account {
         self
     }
 
-    /// TOTP or HOTP.
+    /// TOTP, HOTP or Steam.
     pub fn otp_type(&self) -> OtpType {
         self.otp_type
     }
@@ -231,7 +285,7 @@ impl Account {
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
     }
-    /// Digits per code (6–10).
+    /// Characters per code (6–10 digits; 5 for Steam).
     pub fn digits(&self) -> u8 {
         self.digits
     }
@@ -246,51 +300,74 @@ impl Account {
 
     /// The code to show now.
     ///
-    /// TOTP: the code for `unix_secs`, its step and the seconds until it changes. HOTP: the code for the
-    /// stored counter, whatever the time; `step` is the counter and `remaining_secs` is 0 because HOTP
-    /// codes do not expire.
+    /// TOTP and Steam: the code for `unix_secs`, its step and the seconds until it changes. HOTP: the
+    /// code for the stored counter, whatever the time; `step` is the counter and `remaining_secs` is 0
+    /// because HOTP codes do not expire.
     pub fn code_at(&self, unix_secs: u64) -> TimedCode {
-        match self.otp_type {
-            OtpType::Totp => otp::totp(
+        let shape = self.shape();
+        if self.otp_type.is_timed() {
+            otp::totp_in(
                 &self.secret,
-                self.algorithm,
-                self.digits,
+                shape.algorithm,
+                shape.digits,
+                shape.alphabet,
                 self.period,
                 unix_secs,
-            ),
-            OtpType::Hotp => TimedCode {
-                code: otp::hotp(&self.secret, self.algorithm, self.digits, self.counter),
+            )
+        } else {
+            TimedCode {
+                code: otp::code_in(
+                    &self.secret,
+                    shape.algorithm,
+                    shape.digits,
+                    shape.alphabet,
+                    self.counter,
+                ),
                 step: self.counter,
                 remaining_secs: 0,
-            },
+            }
         }
     }
 
     /// Checks a submitted code, in constant time for each candidate.
     ///
-    /// TOTP: the steps within `window_steps` either side of the step of `unix_secs`. HOTP: the stored
-    /// counter and the `window_steps` counters after it (look-ahead only: earlier codes are used up).
-    /// Returns the matching step and its offset from the current one.
+    /// TOTP and Steam: the steps within `window_steps` either side of the step of `unix_secs`. HOTP:
+    /// the stored counter and the `window_steps` counters after it (look-ahead only: earlier codes are
+    /// used up). Returns the matching step and its offset from the current one.
     pub fn verify(&self, code: &str, unix_secs: u64, window_steps: u64) -> Option<Match> {
-        match self.otp_type {
-            OtpType::Totp => otp::verify_steps(
+        if self.otp_type.is_timed() {
+            let step = unix_secs / self.period.max(1);
+            otp::verify_in(
                 &self.secret,
-                self.algorithm,
-                self.digits,
-                unix_secs / self.period.max(1),
+                self.shape(),
+                step,
                 window_steps,
                 window_steps,
                 code,
-            ),
-            OtpType::Hotp => otp::verify_steps(
+            )
+        } else {
+            otp::verify_in(
                 &self.secret,
-                self.algorithm,
-                self.digits,
+                self.shape(),
                 self.counter,
                 0,
                 window_steps,
                 code,
-            ),
+            )
+        }
+    }
+
+    /// Whether `code` has the length and characters of this account's codes (6 digits, or 5 Steam
+    /// characters, …), so a caller can tell a mistyped code from a wrong one.
+    pub fn accepts_code_shape(&self, code: &str) -> bool {
+        self.shape().accepts(code)
+    }
+
+    fn shape(&self) -> Shape {
+        Shape {
+            algorithm: self.algorithm,
+            digits: self.digits,
+            alphabet: self.otp_type.alphabet(),
         }
     }
 

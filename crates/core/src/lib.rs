@@ -1,5 +1,6 @@
-//! Authbar's engine: one-time codes (RFC 4226 HOTP, RFC 6238 TOTP), `otpauth://` URIs, Google
-//! Authenticator exports and QR images, in pure Rust with no I/O and no clock.
+//! Authbar's engine: one-time codes (RFC 4226 HOTP, RFC 6238 TOTP, Steam Guard), `otpauth://` URIs,
+//! Google Authenticator exports, other authenticators' export files and QR images, in pure Rust with
+//! no I/O and no clock.
 //!
 //! Accounts come in through [`import_text`] and [`Vault::preview`] / [`Vault::commit`] (the user
 //! confirms what is added), and go out through [`export`]: `otpauth://` lines, Google Authenticator
@@ -51,8 +52,10 @@ pub mod uri;
 pub mod vault;
 
 pub use account::{Account, AccountError, OtpType};
-pub use import::{Import, ImportError, dedupe, import_payload, import_text};
-pub use otp::{Algorithm, Code, Match, TimedCode};
+pub use import::{
+    Format, Import, ImportError, SkipReason, Skipped, import_file, import_payload, import_text,
+};
+pub use otp::{Algorithm, Alphabet, Code, Match, TimedCode};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use sealed::{DataKey, KdfParams, SealedError, SealedVault};
 pub use secret::{Secret, SecretError};

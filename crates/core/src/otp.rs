@@ -54,31 +54,78 @@ pub const MAX_DIGITS: u8 = 10;
 /// The TOTP time step every authenticator assumes when none is given (RFC 6238 §5.2).
 pub const DEFAULT_PERIOD: u64 = 30;
 
-/// A one-time code: its numeric value and how many digits it is shown with (leading zeros kept).
+/// The characters a code is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Alphabet {
+    /// Decimal digits, the truncated value modulo `10^digits` (RFC 4226 §5.3).
+    #[default]
+    Decimal,
+    /// Steam Guard: the 31-bit truncated value written in base 26 over [`STEAM_ALPHABET`], least
+    /// significant character first, [`STEAM_CHARS`] characters.
+    Steam,
+}
+
+impl Alphabet {
+    /// Whether `c` can appear in a code of this alphabet.
+    pub fn contains(self, c: u8) -> bool {
+        match self {
+            Alphabet::Decimal => c.is_ascii_digit(),
+            Alphabet::Steam => STEAM_ALPHABET.contains(&c),
+        }
+    }
+}
+
+/// Steam Guard's 26 code characters: digits and upper-case letters without the look-alikes
+/// (0 1 A E I L O S U Z). As in Steam's mobile authenticator and every open implementation of it
+/// (Aegis, andOTP, Stratum, the "Authenticator" extension).
+pub const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
+/// Characters in a Steam Guard code.
+pub const STEAM_CHARS: u8 = 5;
+
+/// A one-time code: its value, how many characters it is shown with (leading zeros kept) and in which
+/// alphabet.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Code {
     value: u64,
     digits: u8,
+    alphabet: Alphabet,
 }
 
 impl Code {
-    /// The numeric value (below `10^digits`).
+    /// The numeric value: below `10^digits` for decimal codes; for Steam codes the 31-bit truncated
+    /// value the characters are taken from.
     pub fn value(self) -> u64 {
         self.value
     }
 
-    /// How many digits the code has.
+    /// How many characters the code has.
     pub fn digits(self) -> u8 {
         self.digits
     }
 
-    /// Writes the digits into `out` (length `digits`) without allocating.
+    /// The alphabet the code is written in.
+    pub fn alphabet(self) -> Alphabet {
+        self.alphabet
+    }
+
+    /// Writes the characters into `out` (length `digits`) without allocating.
     fn write_ascii(self, out: &mut [u8; MAX_DIGITS as usize]) -> &[u8] {
         let n = usize::from(self.digits);
         let mut v = self.value;
-        for slot in out[..n].iter_mut().rev() {
-            *slot = b'0' + (v % 10) as u8;
-            v /= 10;
+        match self.alphabet {
+            Alphabet::Decimal => {
+                for slot in out[..n].iter_mut().rev() {
+                    *slot = b'0' + (v % 10) as u8;
+                    v /= 10;
+                }
+            }
+            Alphabet::Steam => {
+                // Least significant character first (Steam's own order).
+                for slot in out[..n].iter_mut() {
+                    *slot = STEAM_ALPHABET[(v % 26) as usize];
+                    v /= 26;
+                }
+            }
         }
         &out[..n]
     }
@@ -86,12 +133,11 @@ impl Code {
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:0width$}",
-            self.value,
-            width = usize::from(self.digits)
-        )
+        let mut buf = [0u8; MAX_DIGITS as usize];
+        for &c in self.write_ascii(&mut buf) {
+            fmt::Write::write_char(f, char::from(c))?;
+        }
+        Ok(())
     }
 }
 
@@ -126,7 +172,23 @@ pub struct Match {
 /// `digits` is clamped by the caller's type ([`crate::Account`] validates it); values above
 /// [`MAX_DIGITS`] are treated as [`MAX_DIGITS`].
 pub fn hotp(secret: &Secret, algorithm: Algorithm, digits: u8, counter: u64) -> Code {
-    let digits = digits.clamp(1, MAX_DIGITS);
+    code_in(secret, algorithm, digits, Alphabet::Decimal, counter)
+}
+
+/// A Steam Guard code for a counter (the time step for TOTP): RFC 4226's HMAC and dynamic
+/// truncation, then the 31-bit value written as [`STEAM_CHARS`] characters of [`STEAM_ALPHABET`].
+pub fn steam(secret: &Secret, algorithm: Algorithm, counter: u64) -> Code {
+    code_in(secret, algorithm, STEAM_CHARS, Alphabet::Steam, counter)
+}
+
+/// The code for `counter` in `alphabet`; `digits` is ignored for Steam (always [`STEAM_CHARS`]).
+pub(crate) fn code_in(
+    secret: &Secret,
+    algorithm: Algorithm,
+    digits: u8,
+    alphabet: Alphabet,
+    counter: u64,
+) -> Code {
     let message = counter.to_be_bytes();
     let key = secret.as_bytes();
     // Every HMAC key length is valid (longer keys are hashed first, RFC 2104 §2), so `new_from_slice`
@@ -147,9 +209,20 @@ pub fn hotp(secret: &Secret, algorithm: Algorithm, digits: u8, counter: u64) -> 
         Algorithm::Sha256 => truncated_hmac!(sha2::Sha256),
         Algorithm::Sha512 => truncated_hmac!(sha2::Sha512),
     };
-    Code {
-        value: u64::from(truncated) % 10u64.pow(u32::from(digits)),
-        digits,
+    match alphabet {
+        Alphabet::Decimal => {
+            let digits = digits.clamp(1, MAX_DIGITS);
+            Code {
+                value: u64::from(truncated) % 10u64.pow(u32::from(digits)),
+                digits,
+                alphabet,
+            }
+        }
+        Alphabet::Steam => Code {
+            value: u64::from(truncated),
+            digits: STEAM_CHARS,
+            alphabet,
+        },
     }
 }
 
@@ -173,12 +246,51 @@ pub fn totp(
     period: u64,
     unix_secs: u64,
 ) -> TimedCode {
+    totp_in(
+        secret,
+        algorithm,
+        digits,
+        Alphabet::Decimal,
+        period,
+        unix_secs,
+    )
+}
+
+/// [`totp`] in any alphabet (Steam Guard codes are TOTP codes written in [`STEAM_ALPHABET`]).
+pub(crate) fn totp_in(
+    secret: &Secret,
+    algorithm: Algorithm,
+    digits: u8,
+    alphabet: Alphabet,
+    period: u64,
+    unix_secs: u64,
+) -> TimedCode {
     let period = period.max(1);
     let step = unix_secs / period;
     TimedCode {
-        code: hotp(secret, algorithm, digits, step),
+        code: code_in(secret, algorithm, digits, alphabet, step),
         step,
         remaining_secs: period - unix_secs % period,
+    }
+}
+
+/// How a verification computes candidate codes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shape {
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub alphabet: Alphabet,
+}
+
+impl Shape {
+    /// Whether `submitted` has the length and characters of a code of this shape.
+    pub fn accepts(self, submitted: &str) -> bool {
+        let digits = match self.alphabet {
+            Alphabet::Decimal => self.digits.clamp(1, MAX_DIGITS),
+            Alphabet::Steam => STEAM_CHARS,
+        };
+        submitted.len() == usize::from(digits)
+            && submitted.bytes().all(|c| self.alphabet.contains(c))
     }
 }
 
@@ -198,10 +310,25 @@ pub fn verify_steps(
     ahead: u64,
     submitted: &str,
 ) -> Option<Match> {
-    let digits = digits.clamp(1, MAX_DIGITS);
+    let shape = Shape {
+        algorithm,
+        digits,
+        alphabet: Alphabet::Decimal,
+    };
+    verify_in(secret, shape, current_step, behind, ahead, submitted)
+}
+
+/// [`verify_steps`] for codes of any [`Shape`].
+pub(crate) fn verify_in(
+    secret: &Secret,
+    shape: Shape,
+    current_step: u64,
+    behind: u64,
+    ahead: u64,
+    submitted: &str,
+) -> Option<Match> {
+    let well_formed = shape.accepts(submitted);
     let submitted = submitted.as_bytes();
-    let well_formed =
-        submitted.len() == usize::from(digits) && submitted.iter().all(u8::is_ascii_digit);
     let behind = i64::try_from(behind).unwrap_or(i64::MAX);
     let ahead = i64::try_from(ahead).unwrap_or(i64::MAX);
     let mut best: Option<Match> = None;
@@ -218,7 +345,7 @@ pub fn verify_steps(
             let Some(step) = current_step.checked_add_signed(offset) else {
                 continue;
             };
-            let candidate = hotp(secret, algorithm, digits, step);
+            let candidate = code_in(secret, shape.algorithm, shape.digits, shape.alphabet, step);
             let equal = bool::from(candidate.write_ascii(&mut buf).ct_eq(submitted));
             if equal && well_formed && best.is_none() {
                 best = Some(Match { offset, step });
@@ -338,6 +465,36 @@ mod tests {
             verify_steps(&s, Algorithm::Sha1, 6, 0, 3, 3, &zero),
             Some(Match { offset: 0, step: 0 })
         );
+    }
+
+    #[test]
+    fn steam_codes_use_five_characters_of_steams_alphabet() {
+        // accounts.json a13 of the "Authenticator" extension 8.0.2 exports (shared/peers/ae-8.0.2):
+        // computed there independently of this code; oathtool's 8-digit decimal code for the same
+        // step (33321943) is the low part of the same truncated value, checked below.
+        let s = Secret::from_base32("DAJNTYWFT2446UVQKTWOOXVVLCRYWRBQ").unwrap();
+        let t = totp_in(&s, Algorithm::Sha1, 5, Alphabet::Steam, 30, 1_700_000_000);
+        assert_eq!(t.code.to_string(), "5PDH5");
+        assert_eq!(t.code.digits(), 5);
+        assert_eq!(t.code.value() % 100_000_000, 33_321_943);
+        assert_eq!(steam(&s, Algorithm::Sha1, t.step), t.code);
+        let shape = Shape {
+            algorithm: Algorithm::Sha1,
+            digits: 5,
+            alphabet: Alphabet::Steam,
+        };
+        assert_eq!(
+            verify_in(&s, shape, t.step, 1, 1, "5PDH5"),
+            Some(Match {
+                offset: 0,
+                step: t.step
+            })
+        );
+        // Lower case, a decimal code and a character outside the alphabet never match.
+        assert_eq!(verify_in(&s, shape, t.step, 1, 1, "5pdh5"), None);
+        assert_eq!(verify_in(&s, shape, t.step, 1, 1, "33321"), None);
+        assert!(!shape.accepts("5PDH0"));
+        assert!(shape.accepts("5PDH5"));
     }
 
     #[test]

@@ -34,6 +34,18 @@ pub enum SecretError {
         /// The number of base32 characters, separators and padding excluded.
         length: usize,
     },
+    /// A character that is not a hexadecimal digit in a hex secret.
+    BadHexCharacter {
+        /// The offending character.
+        character: char,
+        /// Its 1-based position in the text as given.
+        position: usize,
+    },
+    /// A hex secret with an odd number of digits (half a byte).
+    OddHexLength {
+        /// The number of hex digits.
+        length: usize,
+    },
     /// `=` padding of the wrong length for the data before it, or `=` followed by data.
     BadPadding {
         /// The number of `=` characters found at the end.
@@ -51,6 +63,7 @@ impl SecretError {
             SecretError::BadCharacter { .. } => "bad_base32",
             SecretError::BadLength { .. } => "bad_base32_length",
             SecretError::BadPadding { .. } => "bad_padding",
+            SecretError::BadHexCharacter { .. } | SecretError::OddHexLength { .. } => "bad_hex",
         }
     }
 }
@@ -74,6 +87,18 @@ impl fmt::Display for SecretError {
                      base32 uses only the letters A-Z and the digits 2-7"
                 )
             }
+            SecretError::BadHexCharacter {
+                character,
+                position,
+            } => write!(
+                f,
+                "'{}' is not a hexadecimal digit (position {position}); a hex secret uses only 0-9 and A-F",
+                character.escape_default()
+            ),
+            SecretError::OddHexLength { length } => write!(
+                f,
+                "{length} hexadecimal digits cannot encode whole bytes (two digits per byte)"
+            ),
             SecretError::BadLength { length } => write!(
                 f,
                 "{length} base32 characters cannot encode whole bytes \
@@ -112,7 +137,8 @@ impl Secret {
         Ok(Secret(bytes))
     }
 
-    /// Decodes base32 text under the lenient rules in the [module docs](self).
+    /// Decodes base32 text leniently: lower case is accepted, spaces and `-` are ignored, and `=`
+    /// padding may be left out (but must be right when present).
     pub fn from_base32(text: &str) -> Result<Self, SecretError> {
         decode_base32(text, true).map(Secret)
     }
@@ -128,10 +154,47 @@ impl Secret {
         &self.0
     }
 
-    /// The key's length in bits. Below 128 bits a caller should warn (RFC 4226 §4 R6 requires 128 and
-    /// recommends 160).
+    /// The shortest key that is not weak, in bits: RFC 4226 §4 R6 requires 128 (and recommends 160).
+    /// The one threshold the CLI and the extension warn under.
+    pub const MIN_RECOMMENDED_BITS: usize = 128;
+
+    /// The key's length in bits.
     pub fn bits(&self) -> usize {
         self.0.len() * 8
+    }
+
+    /// Whether the key is shorter than [`Secret::MIN_RECOMMENDED_BITS`], which a user should be warned
+    /// about (many services still issue 80-bit keys, so it is a warning, not an error).
+    pub fn is_weak(&self) -> bool {
+        self.bits() < Self::MIN_RECOMMENDED_BITS
+    }
+
+    /// Decodes hexadecimal text (either case; spaces ignored), as the "Authenticator" extension stores
+    /// the secrets of its `hex`/`hhex` types.
+    pub fn from_hex(text: &str) -> Result<Self, SecretError> {
+        let mut bytes = Zeroizing(Vec::with_capacity(text.len() / 2));
+        let mut high: Option<u32> = None;
+        let mut count = 0usize;
+        for (index, character) in text.chars().enumerate() {
+            if character == ' ' {
+                continue;
+            }
+            let Some(nibble) = character.to_digit(16) else {
+                return Err(SecretError::BadHexCharacter {
+                    character,
+                    position: index + 1,
+                });
+            };
+            count += 1;
+            match high.take() {
+                Some(h) => bytes.0.push((h * 16 + nibble) as u8),
+                None => high = Some(nibble),
+            }
+        }
+        if high.is_some() {
+            return Err(SecretError::OddHexLength { length: count });
+        }
+        Secret::from_bytes(std::mem::take(&mut bytes.0))
     }
 
     /// Canonical base32: upper case, no padding, no separators.
@@ -161,6 +224,15 @@ impl<'de> serde::Deserialize<'de> for Secret {
         let secret = Secret::from_base32(&text).map_err(serde::de::Error::custom);
         text.zeroize();
         secret
+    }
+}
+
+/// A buffer wiped when dropped, for secret bytes on an error path.
+struct Zeroizing(Vec<u8>);
+
+impl Drop for Zeroizing {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 
@@ -378,6 +450,28 @@ mod tests {
                 .to_string()
                 .contains("3 base32 characters")
         );
+    }
+
+    #[test]
+    fn hex_secrets_and_the_weak_threshold() {
+        let s = Secret::from_hex("48656c6C 6f21DEADBEEF").unwrap();
+        assert_eq!(s.to_base32(), "JBSWY3DPEHPK3PXP");
+        assert!(s.is_weak(), "80 bits is under the 128-bit recommendation");
+        assert!(!Secret::from_bytes(vec![1; 16]).unwrap().is_weak());
+        assert_eq!(
+            Secret::from_hex("abc").unwrap_err(),
+            SecretError::OddHexLength { length: 3 }
+        );
+        let err = Secret::from_hex("ab g0").unwrap_err();
+        assert_eq!(
+            err,
+            SecretError::BadHexCharacter {
+                character: 'g',
+                position: 4
+            }
+        );
+        assert_eq!(err.code(), "bad_hex");
+        assert_eq!(Secret::from_hex(" ").unwrap_err(), SecretError::Empty);
     }
 
     #[test]

@@ -20,12 +20,15 @@
 //! - `algorithm` is case-insensitive; `digits` may be 6–10; `period` is an integer ≥ 1 (TOTP only);
 //!   `counter` is required for HOTP, an integer in 0..2^64−1, and ignored for TOTP.
 //!
+//! - `otpauth://steam/…` (Aegis, Ente, 2FAS) is a Steam Guard account, and so is a `totp` URI with
+//!   `encoder=steam` (KeePassXC's spelling); a Steam URI's `digits`, if given, must be 5.
+//!
 //! When a URI breaks several rules, the error reported follows the order scheme → structure → type →
 //! label → query → secret → algorithm → digits → period/counter.
 
 use std::fmt;
 
-use crate::account::{Account, OtpType, check_digits, check_period};
+use crate::account::{Account, OtpType, check_digits_for, check_period};
 use crate::otp::Algorithm;
 use crate::percent::{self, PercentError};
 use crate::{Secret, SecretError};
@@ -45,7 +48,7 @@ pub enum UriError {
         /// The scheme found.
         scheme: String,
     },
-    /// A type other than `totp` or `hotp`.
+    /// A type other than `totp`, `hotp` or `steam`.
     UnknownType {
         /// The type found (may be empty).
         found: String,
@@ -66,6 +69,11 @@ pub enum UriError {
     },
     /// `digits` is not an integer from 6 to 10.
     BadDigits {
+        /// The value found.
+        found: String,
+    },
+    /// A Steam URI whose `digits` is not 5.
+    BadSteamDigits {
         /// The value found.
         found: String,
     },
@@ -95,7 +103,7 @@ impl UriError {
             UriError::MissingSecret => "missing_secret",
             UriError::Secret(e) => e.code(),
             UriError::UnknownAlgorithm { .. } => "unknown_algorithm",
-            UriError::BadDigits { .. } => "bad_digits",
+            UriError::BadDigits { .. } | UriError::BadSteamDigits { .. } => "bad_digits",
             UriError::BadPeriod { .. } => "bad_period",
             UriError::MissingCounter => "missing_counter",
             UriError::BadCounter { .. } => "bad_counter",
@@ -115,7 +123,11 @@ impl fmt::Display for UriError {
                 )
             }
             UriError::UnknownType { found } => {
-                write!(f, "the type must be totp or hotp, got '{}'", shorten(found))
+                write!(
+                    f,
+                    "the type must be totp, hotp or steam, got '{}'",
+                    shorten(found)
+                )
             }
             UriError::DuplicateParam { name } => {
                 write!(f, "the parameter '{name}' is given more than once")
@@ -136,6 +148,11 @@ impl fmt::Display for UriError {
                     shorten(found)
                 )
             }
+            UriError::BadSteamDigits { found } => write!(
+                f,
+                "a Steam account's codes have 5 characters, so digits must be 5, got '{}'",
+                shorten(found)
+            ),
             UriError::BadPeriod { found } => write!(
                 f,
                 "period must be a whole number of seconds of at least 1, got '{}'",
@@ -160,7 +177,7 @@ impl From<SecretError> for UriError {
 }
 
 /// Keeps echoed values short and printable in messages.
-fn shorten(value: &str) -> String {
+pub(crate) fn shorten(value: &str) -> String {
     const MAX: usize = 40;
     let mut out: String = value
         .chars()
@@ -202,6 +219,7 @@ struct Params {
     digits: Option<String>,
     period: Option<String>,
     counter: Option<String>,
+    encoder: Option<String>,
 }
 
 /// Parses an `otpauth://` URI under the policy in the [module docs](self).
@@ -235,11 +253,7 @@ pub fn parse(uri: &str) -> Result<ParsedUri, UriError> {
     let Some((otp_type, label)) = path.split_once('/') else {
         return Err(malformed("there is no '/' and label after the type"));
     };
-    let otp_type = if otp_type.eq_ignore_ascii_case("totp") {
-        OtpType::Totp
-    } else if otp_type.eq_ignore_ascii_case("hotp") {
-        OtpType::Hotp
-    } else {
+    let Some(mut otp_type) = OtpType::from_name(otp_type) else {
         return Err(UriError::UnknownType {
             found: otp_type.to_string(),
         });
@@ -261,6 +275,15 @@ pub fn parse(uri: &str) -> Result<ParsedUri, UriError> {
     let account_name = account_name.trim_start_matches(' ').to_string();
 
     let params = parse_query(query)?;
+    // KeePassXC writes Steam accounts as `otpauth://totp/…&encoder=steam`.
+    if otp_type == OtpType::Totp
+        && params
+            .encoder
+            .as_deref()
+            .is_some_and(|e| e.eq_ignore_ascii_case("steam"))
+    {
+        otp_type = OtpType::Steam;
+    }
 
     let Some(secret_text) = params.secret else {
         return Err(UriError::MissingSecret);
@@ -272,20 +295,23 @@ pub fn parse(uri: &str) -> Result<ParsedUri, UriError> {
             Algorithm::from_name(&name).ok_or(UriError::UnknownAlgorithm { found: name })?
         }
     };
-    let digits = match params.digits {
-        None => crate::otp::MIN_DIGITS,
-        Some(text) => parse_decimal(&text)
-            .and_then(|d| check_digits(d).ok())
-            .ok_or(UriError::BadDigits { found: text })?,
-    };
     let mut account = Account::new(otp_type, secret).with_algorithm(algorithm);
-    account = account
-        .with_digits(digits)
-        .map_err(|_| UriError::BadDigits {
-            found: digits.to_string(),
-        })?;
+    if let Some(text) = params.digits {
+        let bad = || match otp_type {
+            OtpType::Steam => UriError::BadSteamDigits {
+                found: text.clone(),
+            },
+            OtpType::Totp | OtpType::Hotp => UriError::BadDigits {
+                found: text.clone(),
+            },
+        };
+        let digits = parse_decimal(&text)
+            .and_then(|d| check_digits_for(otp_type, d).ok())
+            .ok_or_else(bad)?;
+        account = account.with_digits(digits).map_err(|_| bad())?;
+    }
     match otp_type {
-        OtpType::Totp => {
+        OtpType::Totp | OtpType::Steam => {
             if let Some(text) = params.period {
                 let period = parse_decimal(&text)
                     .and_then(|p| check_period(p).ok())
@@ -331,6 +357,7 @@ fn parse_query(query: &str) -> Result<Params, UriError> {
             "digits" => ("digits", &mut params.digits),
             "period" => ("period", &mut params.period),
             "counter" => ("counter", &mut params.counter),
+            "encoder" => ("encoder", &mut params.encoder),
             _ => continue, // Unknown parameters (image, color, …) are ignored.
         };
         if seen.contains(&name) {
@@ -398,7 +425,7 @@ pub fn format(account: &Account) -> String {
     uri.push_str(account.algorithm().as_str());
     uri.push_str(&format!("&digits={}", account.digits()));
     match account.otp_type() {
-        OtpType::Totp => uri.push_str(&format!("&period={}", account.period())),
+        OtpType::Totp | OtpType::Steam => uri.push_str(&format!("&period={}", account.period())),
         OtpType::Hotp => uri.push_str(&format!("&counter={}", account.counter())),
     }
     uri
@@ -408,7 +435,7 @@ pub fn format(account: &Account) -> String {
 /// and error codes as URI parameters. Empty strings mean "the default".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fields {
-    /// `totp` or `hotp` (case-insensitive).
+    /// `totp`, `hotp` or `steam` (case-insensitive).
     pub otp_type: String,
     /// Base32 secret; spaces, `-` and lower case are accepted as in [`Secret::from_base32`].
     pub secret: String,
@@ -429,14 +456,12 @@ pub struct Fields {
 /// Builds an account from form fields (see [`Fields`]).
 pub fn from_fields(f: &Fields) -> Result<Account, UriError> {
     let t = f.otp_type.trim();
-    let otp_type = if t.is_empty() || t.eq_ignore_ascii_case("totp") {
+    let otp_type = if t.is_empty() {
         OtpType::Totp
-    } else if t.eq_ignore_ascii_case("hotp") {
-        OtpType::Hotp
     } else {
-        return Err(UriError::UnknownType {
+        OtpType::from_name(t).ok_or_else(|| UriError::UnknownType {
             found: t.to_string(),
-        });
+        })?
     };
     let secret = Secret::from_base32(&f.secret)?;
     let algorithm = match f.algorithm.trim() {
@@ -450,15 +475,17 @@ pub fn from_fields(f: &Fields) -> Result<Account, UriError> {
         .with_algorithm(algorithm);
     if !f.digits.trim().is_empty() {
         let text = f.digits.trim();
+        let bad = || match otp_type {
+            OtpType::Steam => UriError::BadSteamDigits { found: text.into() },
+            OtpType::Totp | OtpType::Hotp => UriError::BadDigits { found: text.into() },
+        };
         let digits = parse_decimal(text)
-            .and_then(|d| check_digits(d).ok())
-            .ok_or(UriError::BadDigits { found: text.into() })?;
-        account = account
-            .with_digits(digits)
-            .map_err(|_| UriError::BadDigits { found: text.into() })?;
+            .and_then(|d| check_digits_for(otp_type, d).ok())
+            .ok_or_else(bad)?;
+        account = account.with_digits(digits).map_err(|_| bad())?;
     }
     match otp_type {
-        OtpType::Totp if !f.period.trim().is_empty() => {
+        OtpType::Totp | OtpType::Steam if !f.period.trim().is_empty() => {
             let text = f.period.trim();
             let period = parse_decimal(text)
                 .and_then(|p| check_period(p).ok())
@@ -481,6 +508,43 @@ pub fn from_fields(f: &Fields) -> Result<Account, UriError> {
 #[cfg(test)]
 mod field_tests {
     use super::*;
+
+    #[test]
+    fn steam_uris_parse_and_format_round_trip() {
+        let secret = "DAJNTYWFT2446UVQKTWOOXVVLCRYWRBQ";
+        let aegis = parse(&format!(
+            "otpauth://steam/Steam:gaben_fan?secret={secret}&issuer=Steam&digits=5&period=30"
+        ))
+        .unwrap()
+        .account;
+        assert_eq!(aegis.otp_type(), OtpType::Steam);
+        assert_eq!(aegis.digits(), 5);
+        assert_eq!(aegis.code_at(1_700_000_000).code.to_string(), "5PDH5");
+        let keepassxc = parse(&format!(
+            "otpauth://totp/Steam:gaben_fan?secret={secret}&issuer=Steam&encoder=steam"
+        ))
+        .unwrap()
+        .account;
+        assert_eq!(keepassxc, aegis);
+        let written = format(&aegis);
+        assert_eq!(
+            written,
+            format!(
+                "otpauth://steam/Steam:gaben_fan?secret={secret}&issuer=Steam&algorithm=SHA1&digits=5&period=30"
+            )
+        );
+        assert_eq!(parse(&written).unwrap().account, aegis);
+        let err = parse(&format!("otpauth://steam/x?secret={secret}&digits=6")).unwrap_err();
+        assert_eq!(err, UriError::BadSteamDigits { found: "6".into() });
+        assert_eq!(err.code(), "bad_digits");
+        // The encoder parameter only turns TOTP into Steam: a HOTP URI stays HOTP.
+        let hotp = parse(&format!(
+            "otpauth://hotp/x?secret={secret}&counter=1&encoder=steam"
+        ))
+        .unwrap()
+        .account;
+        assert_eq!(hotp.otp_type(), OtpType::Hotp);
+    }
 
     #[test]
     fn fields_follow_uri_rules() {
@@ -519,8 +583,19 @@ mod field_tests {
             "bad_period"
         );
         assert_eq!(
-            with(|f| f.otp_type = "steam".into()).unwrap_err().code(),
+            with(|f| f.otp_type = "motp".into()).unwrap_err().code(),
             "unknown_type"
+        );
+        let steam = with(|f| f.otp_type = "Steam".into()).unwrap();
+        assert_eq!((steam.otp_type(), steam.digits()), (OtpType::Steam, 5));
+        assert_eq!(
+            with(|f| {
+                f.otp_type = "steam".into();
+                f.digits = "6".into()
+            })
+            .unwrap_err()
+            .to_string(),
+            "a Steam account's codes have 5 characters, so digits must be 5, got '6'"
         );
         assert_eq!(
             with(|f| {

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
 use authbar_core::migration::{self, MigrationError, Unsupported};
-use authbar_core::{Account, ImportError, OtpType, Secret, SecretError, dedupe, import_text, uri};
+use authbar_core::{
+    Account, ImportError, OtpType, Secret, SecretError, SkipReason, import_text, uri,
+};
 
 fn b64(bytes: &[u8]) -> String {
     // Minimal standard base64 encoder for building fixtures.
@@ -176,7 +178,7 @@ fn migration_entries_that_cannot_be_used_are_reported_each() {
         assert_eq!(import.accounts.len(), 1);
         assert_eq!(import.accounts[0].name(), "bob");
         assert_eq!(import.skipped.len(), 1);
-        assert_eq!(import.skipped[0].reason, *reason);
+        assert_eq!(import.skipped[0].reason, SkipReason::Migration(*reason));
         assert_eq!(import.skipped[0].name, "bob");
         assert!(reason.to_string().contains(words), "{reason}");
         assert!(!reason.code().is_empty());
@@ -263,8 +265,8 @@ fn uri_error_messages_name_value_and_rule() {
             "got '1e3'",
         ),
         (
-            "otpauth://steam/A:b?secret=JBSWY3DPEHPK3PXP",
-            "the type must be totp or hotp, got 'steam'",
+            "otpauth://motp/A:b?secret=JBSWY3DPEHPK3PXP",
+            "the type must be totp, hotp or steam, got 'motp'",
         ),
         ("ftp://totp/A:b", "the scheme must be otpauth://, got 'ftp'"),
         (
@@ -331,7 +333,7 @@ fn account_rules_apply_when_loading_stored_json() {
 }
 
 #[test]
-fn dedupe_by_secret_issuer_and_name() {
+fn same_entry_is_secret_issuer_and_name() {
     let a = import_text("otpauth://totp/X:a?secret=JBSWY3DPEHPK3PXP")
         .unwrap()
         .accounts
@@ -344,11 +346,10 @@ fn dedupe_by_secret_issuer_and_name() {
         .unwrap()
         .accounts
         .remove(0);
-    let incoming = vec![a.clone(), b.clone(), b.clone(), a_sha256];
-    let (fresh, dups) = dedupe(std::slice::from_ref(&a), &incoming);
-    // Same secret + issuer + name is the same entry even with other parameters.
-    assert_eq!((fresh.len(), dups), (1, 3));
-    assert_eq!(fresh[0], &b);
+    // Same secret + issuer + name is the same entry even with other parameters (what the vault's
+    // import preview marks as a duplicate).
+    assert!(a.same_entry(&a_sha256));
+    assert!(!a.same_entry(&b));
 }
 
 #[test]

@@ -1,0 +1,314 @@
+//! What was imported ([`Format`]) and what went wrong: for the whole input ([`ImportError`]) or for
+//! one entry of it ([`SkipReason`]).
+
+use std::fmt;
+
+use crate::migration::{MigrationError, Unsupported};
+use crate::uri::{UriError, shorten};
+use crate::{AccountError, SecretError};
+
+/// The kind of input an [`Import`](super::Import) came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Format {
+    /// One `otpauth://` link.
+    #[default]
+    Otpauth,
+    /// A Google Authenticator export (`otpauth-migration://`).
+    GoogleMigration,
+    /// A text file of `otpauth://` links, one per line (Ente Auth's plain export, the
+    /// "Authenticator" extension's text backup, …).
+    OtpauthList,
+    /// The "Authenticator" browser extension's JSON backup, plain or password-protected.
+    AuthenticatorExtension,
+    /// An Aegis vault (`aegis-export-*.json`), plain or encrypted.
+    Aegis,
+    /// A 2FAS backup (`.2fas`), plain or encrypted.
+    TwoFas,
+    /// An andOTP backup, plain JSON or encrypted (`.json.aes`).
+    AndOtp,
+    /// A Bitwarden JSON export (unencrypted).
+    BitwardenJson,
+    /// A Bitwarden CSV export.
+    BitwardenCsv,
+    /// A Proton Authenticator JSON export.
+    Proton,
+    /// A Stratum (formerly Authenticator Pro) unencrypted backup.
+    Stratum,
+}
+
+impl Format {
+    /// A stable identifier: `otpauth`, `google-migration`, `otpauth-list`,
+    /// `authenticator-extension`, `aegis`, `2fas`, `andotp`, `bitwarden-json`, `bitwarden-csv`,
+    /// `proton`, `stratum`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Otpauth => "otpauth",
+            Format::GoogleMigration => "google-migration",
+            Format::OtpauthList => "otpauth-list",
+            Format::AuthenticatorExtension => "authenticator-extension",
+            Format::Aegis => "aegis",
+            Format::TwoFas => "2fas",
+            Format::AndOtp => "andotp",
+            Format::BitwardenJson => "bitwarden-json",
+            Format::BitwardenCsv => "bitwarden-csv",
+            Format::Proton => "proton",
+            Format::Stratum => "stratum",
+        }
+    }
+
+    /// A name for people: "Aegis vault", "2FAS backup", …
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Otpauth => "otpauth:// link",
+            Format::GoogleMigration => "Google Authenticator export",
+            Format::OtpauthList => "list of otpauth:// links",
+            Format::AuthenticatorExtension => "Authenticator extension backup",
+            Format::Aegis => "Aegis vault",
+            Format::TwoFas => "2FAS backup",
+            Format::AndOtp => "andOTP backup",
+            Format::BitwardenJson => "Bitwarden JSON export",
+            Format::BitwardenCsv => "Bitwarden CSV export",
+            Format::Proton => "Proton Authenticator export",
+            Format::Stratum => "Stratum backup",
+        }
+    }
+}
+
+impl Format {
+    /// A [`ImportError::Corrupt`] for a file of this format.
+    pub(crate) fn corrupt(self, detail: impl Into<String>) -> ImportError {
+        ImportError::Corrupt {
+            format: self,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why text or a file could not be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// An `otpauth://` URI that breaks a rule.
+    Uri(UriError),
+    /// An `otpauth-migration://` export that cannot be read.
+    Migration(MigrationError),
+    /// Text that is neither (a web link, plain words…): "this is not an authenticator code".
+    NotAuthenticator {
+        /// The text, shortened to 200 characters.
+        text: String,
+    },
+    /// An encrypted export, and no password was given: ask for it and try again.
+    PasswordRequired {
+        /// The export's format.
+        format: Format,
+    },
+    /// The password does not open the export.
+    WrongPassword {
+        /// The export's format.
+        format: Format,
+    },
+    /// The file is of this format but damaged: truncated, tampered with, or missing a part.
+    Corrupt {
+        /// The export's format.
+        format: Format,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A version of the format newer (or other) than those Authbar reads.
+    UnsupportedVersion {
+        /// The export's format.
+        format: Format,
+        /// The version found.
+        found: String,
+        /// The versions Authbar reads.
+        supported: &'static str,
+    },
+    /// A valid export of this format that Authbar cannot open (e.g. an Aegis vault with only a
+    /// biometric key slot).
+    Unsupported {
+        /// The export's format.
+        format: Format,
+        /// Why, and what to do instead.
+        detail: String,
+    },
+    /// No known format: not an export of an authenticator Authbar reads.
+    UnknownFormat {
+        /// What the file looks like.
+        detail: String,
+    },
+}
+
+impl ImportError {
+    /// The stable error code (the URI or export error's code, `not_authenticator`,
+    /// `password_required`, `wrong_password`, `corrupt`, `unsupported_version`, `unsupported` or
+    /// `unknown_format`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Uri(e) => e.code(),
+            ImportError::Migration(e) => e.code(),
+            ImportError::NotAuthenticator { .. } => "not_authenticator",
+            ImportError::PasswordRequired { .. } => "password_required",
+            ImportError::WrongPassword { .. } => "wrong_password",
+            ImportError::Corrupt { .. } => "corrupt",
+            ImportError::UnsupportedVersion { .. } => "unsupported_version",
+            ImportError::Unsupported { .. } => "unsupported",
+            ImportError::UnknownFormat { .. } => "unknown_format",
+        }
+    }
+
+    /// The format the error is about, when the input was recognised.
+    pub fn format(&self) -> Option<Format> {
+        match self {
+            ImportError::PasswordRequired { format }
+            | ImportError::WrongPassword { format }
+            | ImportError::Corrupt { format, .. }
+            | ImportError::UnsupportedVersion { format, .. }
+            | ImportError::Unsupported { format, .. } => Some(*format),
+            ImportError::Uri(_) => Some(Format::Otpauth),
+            ImportError::Migration(_) => Some(Format::GoogleMigration),
+            ImportError::NotAuthenticator { .. } | ImportError::UnknownFormat { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Uri(e) => e.fmt(f),
+            ImportError::Migration(e) => e.fmt(f),
+            ImportError::NotAuthenticator { text } => write!(
+                f,
+                "this is not an authenticator code (expected otpauth:// or otpauth-migration://): \"{text}\""
+            ),
+            ImportError::PasswordRequired { format } => {
+                write!(f, "this {format} is encrypted: its password is needed")
+            }
+            ImportError::WrongPassword { format } => {
+                write!(f, "the password does not open this {format}")
+            }
+            ImportError::Corrupt { format, detail } => {
+                write!(f, "this {format} is damaged: {detail}")
+            }
+            ImportError::UnsupportedVersion {
+                format,
+                found,
+                supported,
+            } => write!(
+                f,
+                "this {format} is version {found}, which Authbar does not read (it reads {supported})"
+            ),
+            ImportError::Unsupported { format, detail } => {
+                write!(f, "this {format} cannot be imported: {detail}")
+            }
+            ImportError::UnknownFormat { detail } => write!(
+                f,
+                "not an export Authbar can read: {detail} (Authbar reads Aegis, 2FAS, andOTP, \
+                 Bitwarden, Proton Authenticator, Stratum and Authenticator extension exports, \
+                 otpauth:// links and Google Authenticator exports)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Why one entry of an export was not imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// A Google Authenticator export entry Authbar cannot use.
+    Migration(Unsupported),
+    /// A code type Authbar does not compute (mOTP, Yandex, Battle.net…).
+    UnsupportedType {
+        /// The type as the export names it.
+        found: String,
+    },
+    /// A hash algorithm other than SHA1, SHA256 or SHA512.
+    UnknownAlgorithm {
+        /// The algorithm as the export names it.
+        found: String,
+    },
+    /// A field of the wrong kind (text where a number belongs, a negative number…).
+    BadField {
+        /// The field's name in the export.
+        field: &'static str,
+        /// The value found, shortened.
+        found: String,
+        /// What it should be.
+        rule: &'static str,
+    },
+    /// No secret, or an empty one.
+    MissingSecret,
+    /// The secret is not valid base32 (or hex, for hex entries).
+    Secret(SecretError),
+    /// Digits or period out of range.
+    Account(AccountError),
+    /// An `otpauth://` link in the export that breaks a rule.
+    Uri(UriError),
+    /// A line of a text file that is not an `otpauth://` link.
+    NotAuthenticator,
+    /// An entry whose secret is itself encrypted in a way Authbar cannot open (the
+    /// "Authenticator" extension's legacy per-entry encryption).
+    EncryptedEntry,
+}
+
+impl SkipReason {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SkipReason::Migration(u) => u.code(),
+            SkipReason::UnsupportedType { .. } => "unsupported_type",
+            SkipReason::UnknownAlgorithm { .. } => "unknown_algorithm",
+            SkipReason::BadField { .. } => "bad_field",
+            SkipReason::MissingSecret => "missing_secret",
+            SkipReason::Secret(e) => e.code(),
+            SkipReason::Account(e) => e.code(),
+            SkipReason::Uri(e) => e.code(),
+            SkipReason::NotAuthenticator => "not_authenticator",
+            SkipReason::EncryptedEntry => "encrypted_entry",
+        }
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Migration(u) => u.fmt(f),
+            SkipReason::UnsupportedType { found } => write!(
+                f,
+                "its type '{}' is not one Authbar computes (TOTP, HOTP and Steam are)",
+                shorten(found)
+            ),
+            SkipReason::UnknownAlgorithm { found } => write!(
+                f,
+                "its algorithm must be SHA1, SHA256 or SHA512, got '{}'",
+                shorten(found)
+            ),
+            SkipReason::BadField { field, found, rule } => {
+                write!(f, "its {field} must be {rule}, got {found}")
+            }
+            SkipReason::MissingSecret => write!(f, "it has no secret"),
+            SkipReason::Secret(e) => write!(f, "bad secret: {e}"),
+            SkipReason::Account(e) => e.fmt(f),
+            SkipReason::Uri(e) => e.fmt(f),
+            SkipReason::NotAuthenticator => {
+                write!(
+                    f,
+                    "the line is not an otpauth:// or otpauth-migration:// link"
+                )
+            }
+            SkipReason::EncryptedEntry => write!(
+                f,
+                "its secret is encrypted with the extension's old scheme, which Authbar cannot \
+                 open; export it again from a current version of the extension"
+            ),
+        }
+    }
+}

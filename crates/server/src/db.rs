@@ -18,10 +18,42 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_one_time_passwords",
         include_str!("../migrations/0004_one_time_passwords.sql"),
     ),
+    (
+        "0005_api_sessions",
+        include_str!("../migrations/0005_api_sessions.sql"),
+    ),
 ];
 
-/// Opens (creating if needed) and migrates the database file.
+/// Creates the database file readable by its owner only, and takes group and other access away from
+/// an existing one and its `-wal` and `-shm` files (finding 11). SQLite creates `-wal` and `-shm`
+/// with the main file's permissions, so a 0600 database keeps them 0600.
+fn make_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if !path.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("cannot create the database {}", path.display()))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = Path::new(&file);
+        if let Ok(meta) = std::fs::metadata(file)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot make {} private (chmod 600)", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens (creating if needed, mode 0600) and migrates the database file.
 pub fn open(path: &Path) -> Result<Connection> {
+    make_private(path)?;
     let mut conn = Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     // WAL keeps readers and the writer apart and, with synchronous=NORMAL, loses no committed

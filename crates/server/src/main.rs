@@ -42,6 +42,10 @@ enum Command {
         /// (default: a random one-time password, printed once).
         #[arg(long, env = "AUTHBAR_ADMIN_PASSWORD", hide_env_values = true)]
         admin_password: Option<String>,
+        /// The address browsers use, e.g. https://2fa.example.com behind a TLS proxy: https://
+        /// makes the cookies Secure with the __Host- prefix, and form posts must come from it.
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Manage users directly in the database (works while the server runs, and without it).
     #[command(subcommand)]
@@ -107,6 +111,14 @@ fn password_or_random(given: Option<String>) -> Result<(String, bool)> {
     }
 }
 
+/// Ends every session of a user (the command line's changes of credentials; finding 5).
+fn end_sessions_of(conn: &rusqlite::Connection, login: &str) -> Result<()> {
+    if let Some(user) = users::find(conn, login)? {
+        users::end_sessions(conn, user.id, &users::KeepSession::None)?;
+    }
+    Ok(())
+}
+
 fn open_db(path: &Path) -> Result<Db> {
     Ok(Db::new(db::open(path)?))
 }
@@ -155,7 +167,10 @@ fn user_command(cmd: UserCommand) -> Result<()> {
                 bail!("no user with the login '{login}'");
             }
             let changed = db.call_sync(|c| {
-                users::clear_2fa(c, &login, "2fa_disabled_by_admin", "by command line", now())
+                let changed =
+                    users::clear_2fa(c, &login, "2fa_disabled_by_admin", "by command line", now())?;
+                end_sessions_of(c, &login)?;
+                Ok(changed)
             })?;
             println!(
                 "two-factor authentication {} for {login}",
@@ -181,8 +196,11 @@ fn user_command(cmd: UserCommand) -> Result<()> {
             }
             let (password, generated) = password_or_random(password)?;
             let hash = crypto::hash_password(&password)?;
-            db.call_sync(|c| users::set_password(c, &login, &hash, now()))?;
-            println!("password set for {login}");
+            db.call_sync(|c| {
+                users::set_password(c, &login, &hash, now())?;
+                end_sessions_of(c, &login)
+            })?;
+            println!("password set for {login}; every session of {login} has ended");
             if generated {
                 db.call_sync(|c| users::require_password_change(c, &login))?;
                 println!("one-time password (to be changed at the first login): {password}");
@@ -199,6 +217,7 @@ async fn serve(
     clock_offset_secs: i64,
     issuer: String,
     admin_password: Option<String>,
+    public_url: Option<String>,
 ) -> Result<()> {
     let key_path = key_file.unwrap_or_else(|| {
         let mut p = db_path.clone().into_os_string();
@@ -206,7 +225,29 @@ async fn serve(
         PathBuf::from(p)
     });
     let db = open_db(&db_path)?;
+    // A missing or different key would make every sealed secret useless (every 2FA user would get
+    // 500): refuse to start instead of creating a new key over them (finding 14).
+    let sealed = db.call_sync(|c| users::any_sealed_secret(c))?;
+    if sealed.is_some() && !key_path.exists() {
+        bail!(
+            "the key file {} is missing, but the database {} holds secrets sealed with a key: restore the key \
+             file (or pass --key-file), or turn 2FA off for everyone (authbar-server user reset-2fa) and \
+             clear pending set-ups before starting with a new key",
+            key_path.display(),
+            db_path.display()
+        );
+    }
     let key = ServerKey::load_or_create(&key_path)?;
+    if let Some((login, secret)) = sealed
+        && key.open(&login, &secret).is_err()
+    {
+        bail!(
+            "the key file {} does not open the secrets in {} (tried {login}'s): it is not the key they were \
+             sealed with; use the right --key-file",
+            key_path.display(),
+            db_path.display()
+        );
+    }
     if db.call_sync(|c| users::count(c))? == 0 {
         let (password, generated) = password_or_random(admin_password)?;
         let hash = crypto::hash_password(&password)?;
@@ -224,7 +265,10 @@ async fn serve(
             "WARNING: the server clock is shifted by {clock_offset_secs} s (--clock-offset-secs, for testing only)"
         );
     }
-    let state = AppState::new(db, key, Clock::system(clock_offset_secs), issuer)?;
+    let mut state = AppState::new(db, key, Clock::system(clock_offset_secs), issuer)?;
+    if let Some(url) = public_url {
+        state = state.with_public_url(&url)?;
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -243,6 +287,7 @@ fn main() -> std::process::ExitCode {
             clock_offset_secs,
             issuer,
             admin_password,
+            public_url,
         } => tokio::runtime::Runtime::new()
             .context("cannot start the async runtime")
             .and_then(|rt| {
@@ -253,6 +298,7 @@ fn main() -> std::process::ExitCode {
                     clock_offset_secs,
                     issuer,
                     admin_password,
+                    public_url,
                 ))
             }),
     };

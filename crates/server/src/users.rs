@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::throttle;
+use crate::throttle::{self, Gate};
 
 /// A user row, without secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +186,14 @@ pub enum Counter {
 }
 
 impl Counter {
+    /// The audit detail of a lock by this counter.
+    pub fn lock_reason(self) -> &'static str {
+        match self {
+            Counter::Password => "too many failed passwords",
+            Counter::Otp => "too many failed codes",
+        }
+    }
+
     fn columns(self) -> (&'static str, &'static str) {
         match self {
             Counter::Password => ("pw_failures", "pw_next_try"),
@@ -194,21 +202,100 @@ impl Counter {
     }
 }
 
-/// Counts a failure and sets the back-off; returns the new failure count.
-pub fn record_failure(conn: &Connection, user_id: i64, counter: Counter, now: i64) -> Result<i64> {
+/// The outcome of [`reserve_attempt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The attempt may be checked; it is already counted as this many consecutive failures, and is
+    /// refunded with [`reset_failures`] if it succeeds.
+    Granted(i64),
+    /// Refused without checking anything.
+    Refused(Gate),
+}
+
+/// Reserves one attempt on a counter, atomically: if the gate is open at `now`, counts the attempt as
+/// a failure and sets the back-off in one conditional `UPDATE`, so that of concurrent attempts only
+/// as many pass as the throttle allows (issue 10, finding 2). A database error here means nothing was
+/// checked (finding 13).
+pub fn reserve_attempt(
+    conn: &Connection,
+    user_id: i64,
+    counter: Counter,
+    now: i64,
+) -> Result<Attempt> {
     let (failures, next) = counter.columns();
-    let count: i64 = conn.query_row(
-        &format!(
-            "UPDATE csuzivatel SET {failures} = {failures} + 1 WHERE id = ?1 RETURNING {failures}"
-        ),
-        [user_id],
-        |r| r.get(0),
+    let granted: Option<i64> = conn
+        .query_row(
+            &format!(
+                "UPDATE csuzivatel SET {failures} = {failures} + 1, {next} = {} \
+                 WHERE id = ?1 AND {next} <= ?2 AND {failures} < {} RETURNING {failures}",
+                throttle::next_try_sql(failures, "?2"),
+                throttle::LOCK_AFTER
+            ),
+            params![user_id, now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(n) = granted {
+        return Ok(Attempt::Granted(n));
+    }
+    let (f, n): (i64, i64) = conn
+        .query_row(
+            &format!("SELECT {failures}, {next} FROM csuzivatel WHERE id = ?1"),
+            [user_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| anyhow::anyhow!("user {user_id} vanished during a login"))?;
+    Ok(Attempt::Refused(throttle::gate(f, n, now)))
+}
+
+/// Records a failed attempt that [`reserve_attempt`] counted as the `failures`-th: the audit entry
+/// and, at the lock, the lock's entry and the end of every session (finding 5).
+pub fn record_failure(
+    conn: &Connection,
+    user_id: i64,
+    login: &str,
+    counter: Counter,
+    event: &str,
+    failures: i64,
+    now: i64,
+) -> Result<()> {
+    audit(
+        conn,
+        login,
+        event,
+        &format!("consecutive failures: {failures}"),
+        now,
     )?;
-    conn.execute(
-        &format!("UPDATE csuzivatel SET {next} = ?2 WHERE id = ?1"),
-        params![user_id, throttle::next_try(count, now)],
+    if failures == throttle::LOCK_AFTER {
+        audit(conn, login, "locked", counter.lock_reason(), now)?;
+        end_sessions(conn, user_id, &KeepSession::None)?;
+    }
+    Ok(())
+}
+
+/// Which of a user's sessions survive [`end_sessions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeepSession {
+    /// End them all (an administrator's or the command line's change, a lock).
+    None,
+    /// Keep the one with this token hash (the user's own change, made in that session).
+    This(String),
+}
+
+/// Ends a user's sessions (web and API) and pending logins, except the one to keep; returns how many
+/// sessions ended. Called on every change of credentials: password, 2FA on or off, lock (finding 5).
+pub fn end_sessions(conn: &Connection, user_id: i64, keep: &KeepSession) -> Result<usize> {
+    let keep = match keep {
+        KeepSession::None => "",
+        KeepSession::This(hash) => hash.as_str(),
+    };
+    let n = conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash != ?2",
+        params![user_id, keep],
     )?;
-    Ok(count)
+    conn.execute("DELETE FROM pending_logins WHERE user_id = ?1", [user_id])?;
+    Ok(n)
 }
 
 /// Clears a counter after a success.
@@ -256,6 +343,17 @@ pub fn pending(conn: &Connection, user_id: i64) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// The pending secret, if one was stored at or after `since` (unix seconds).
+pub fn pending_since(conn: &Connection, user_id: i64, since: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT secret FROM pending_2fa WHERE user_id = ?1 AND created_at >= ?2",
+            params![user_id, since],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Turns 2FA on with the pending secret, in one transaction: the secret, its prefix and the accepted
 /// step are written together and the pending row is removed, or nothing changes. Returns false when the
 /// pending secret changed meanwhile (another set-up page was opened).
@@ -292,6 +390,20 @@ pub fn activate(
     audit(&tx, &login, "2fa_activated", "", now)?;
     tx.commit()?;
     Ok(true)
+}
+
+/// One sealed secret (active or pending) with the login it is bound to, if the database holds any:
+/// what proves at start-up that the key file is the right one.
+pub fn any_sealed_secret(conn: &Connection) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT jmeno, otpsecret FROM csuzivatel WHERE otpsecret IS NOT NULL \
+             UNION ALL SELECT u.jmeno, p.secret FROM pending_2fa p JOIN csuzivatel u ON u.id = p.user_id \
+             LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
 }
 
 /// Turns 2FA off (the trigger clears the rest of the 2FA state). Returns whether it was on.

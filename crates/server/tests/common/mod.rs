@@ -26,17 +26,24 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(|state| state).await
+    }
+
+    /// A server whose state `configure` adjusts first (public URL, hashers…).
+    pub async fn start_with(configure: impl FnOnce(AppState) -> AppState) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("flexi.sqlite");
         let db = Db::new(db::open(&db_path).unwrap());
         let (clock, handle) = Clock::manual(T0 * 1000);
-        let state = AppState::new(
-            db.clone(),
-            ServerKey::from_bytes([42; 32]),
-            clock,
-            "Authbar Flexi",
-        )
-        .unwrap();
+        let state = configure(
+            AppState::new(
+                db.clone(),
+                ServerKey::from_bytes([42; 32]),
+                clock,
+                "Authbar Flexi",
+            )
+            .unwrap(),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(authbar_server::serve(listener, state));
@@ -243,6 +250,11 @@ impl Browser {
         self.post(action, &all).await
     }
 
+    /// A cookie's value in this browser's jar.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
     pub fn csrf(&self) -> String {
         self.cookies
             .lock()
@@ -261,10 +273,17 @@ impl Browser {
         .await
     }
 
+    /// Submits a code on the code page (its CSRF token is bound to the pending login).
     pub async fn code(&self, code: &str) -> Page {
-        let csrf = self.csrf();
-        self.post("/login/code", &[("code", code), ("csrf", &csrf)])
+        self.submit("/login/code", "/login/code", &[("code", code)])
             .await
+    }
+
+    /// The CSRF token of the form on the page at `path`.
+    pub async fn csrf_of(&self, path: &str) -> String {
+        let page = self.get(path).await;
+        page.field("csrf")
+            .unwrap_or_else(|| panic!("no csrf on {path}: {}", page.body))
     }
 
     pub fn client(&self) -> &reqwest::Client {

@@ -21,6 +21,17 @@ fn code(secret: &Secret) -> String {
         .to_string()
 }
 
+/// Sends a request until it is not 503 (every Argon2 hasher busy: the server says when to retry).
+async fn until_served(request: impl Fn() -> reqwest::RequestBuilder) -> reqwest::Response {
+    loop {
+        let resp = request().send().await.unwrap();
+        if resp.status() != reqwest::StatusCode::SERVICE_UNAVAILABLE {
+            return resp;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted
         .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
@@ -65,17 +76,18 @@ async fn main() {
             let mut latencies = Vec::new();
             let mut failures = 0usize;
             // Starting the session pays for Argon2 and the code; it is not counted.
-            let session: serde_json::Value = client
-                .post(format!("{base}/api/session?otp={}", code(&secret)))
-                .basic_auth(&login, Some("bench-password"))
-                .json(&serde_json::json!({}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let token = session["authSessionId"].as_str().unwrap().to_string();
+            let resp = until_served(|| {
+                client
+                    .post(format!("{base}/api/session?otp={}", code(&secret)))
+                    .basic_auth(&login, Some("bench-password"))
+                    .json(&serde_json::json!({}))
+            })
+            .await;
+            let session: serde_json::Value = resp.json().await.unwrap();
+            let token = session["authSessionId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no API session for {login}: {session}"))
+                .to_string();
             let begin = Instant::now();
             while begin.elapsed() < RUN {
                 let t = Instant::now();
@@ -126,17 +138,17 @@ async fn main() {
             let csrf = "c".repeat(43);
             let cookie = format!("authbar_csrf={csrf}");
             let login = format!("u{i}");
-            let resp = client
-                .post(format!("{base}/login"))
-                .header("cookie", &cookie)
-                .form(&[
-                    ("login", login.as_str()),
-                    ("password", "bench-password"),
-                    ("csrf", &csrf),
-                ])
-                .send()
-                .await
-                .unwrap();
+            let resp = until_served(|| {
+                client
+                    .post(format!("{base}/login"))
+                    .header("cookie", &cookie)
+                    .form(&[
+                        ("login", login.as_str()),
+                        ("password", "bench-password"),
+                        ("csrf", &csrf),
+                    ])
+            })
+            .await;
             let pending = resp
                 .headers()
                 .get("set-cookie")

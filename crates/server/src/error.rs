@@ -28,7 +28,8 @@ pub enum Error {
     Unavailable(i64),
     /// A body the extractor refused, with its own status (413 too large, 415, 422…).
     Rejected(StatusCode, String),
-    /// 500: logged with its cause; the client sees a generic message.
+    /// 500: logged with its cause where it arises (build it with [`Error::internal`]); the client
+    /// sees a generic message.
     Internal(anyhow::Error),
 }
 
@@ -51,12 +52,33 @@ impl From<anyhow::Error> for Error {
             eprintln!("authbar-server: the database is busy: {e:#}");
             Error::Unavailable(1)
         } else {
-            Error::Internal(e)
+            Error::internal(e)
+        }
+    }
+}
+
+/// A user operation's failure, as the client hears it: the rule broken (400), a taken login (409),
+/// no such user (404), or a database failure (logged here, where it becomes an HTTP error).
+impl From<crate::users::UserError> for Error {
+    fn from(e: crate::users::UserError) -> Self {
+        use crate::users::UserError;
+        match e {
+            UserError::BadLogin(_) | UserError::BadPassword(_) => Error::BadRequest(e.to_string()),
+            UserError::LoginTaken(_) => Error::Conflict(e.to_string()),
+            UserError::NoSuchUser(_) => Error::NotFound(e.to_string()),
+            UserError::Database(e) => Error::from(e),
         }
     }
 }
 
 impl Error {
+    /// An internal error, logged here where it arises; the client sees a generic message.
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        let e = e.into();
+        eprintln!("authbar-server: internal error: {e:#}");
+        Error::Internal(e)
+    }
+
     /// The status code.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -103,8 +125,8 @@ impl Error {
                 "Too many failed attempts. Try again in {wait} s. If it keeps happening, ask an administrator."
             ),
             Error::Unavailable(wait) => format!("The server is busy. Try again in {wait} s."),
-            Error::Internal(e) => {
-                eprintln!("authbar-server: internal error: {e:#}");
+            // Logged where it arose (`Error::internal`), not here.
+            Error::Internal(_) => {
                 "Something went wrong on the server. Try again; if it keeps failing, tell the administrator.".into()
             }
         }

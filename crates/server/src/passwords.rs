@@ -19,7 +19,7 @@ use crate::users::{self, Attempt, Counter, User};
 pub const WRONG: &str = "Wrong login or password.";
 /// The longest password accepted for checking: [`users::check_password`] never stores a longer one,
 /// so a longer one is refused before any hashing work.
-pub const MAX_PASSWORD_CHARS: usize = 1024;
+pub const MAX_PASSWORD_CHARS: usize = users::MAX_PASSWORD_CHARS;
 
 /// Failure counts for logins that do not exist, kept in memory so that throttling (back-off, then a
 /// lock) looks the same for them as for real ones. Bounded: at most [`UnknownLogins::MAX_ENTRIES`]
@@ -150,7 +150,7 @@ impl Hashers {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .send(job)
-            .map_err(|_| Error::Internal(anyhow::anyhow!("the hashing threads are gone")))
+            .map_err(|_| Error::internal(anyhow::anyhow!("the hashing threads are gone")))
     }
 
     /// Checks a password against a PHC string on a hashing thread (the caller holds a turn).
@@ -163,7 +163,7 @@ impl Hashers {
         })?;
         answer
             .await
-            .map_err(|_| Error::Internal(anyhow::anyhow!("a hashing thread stopped")))
+            .map_err(|_| Error::internal(anyhow::anyhow!("a hashing thread stopped")))
     }
 
     /// Checks a password against a PHC string, in turn.
@@ -182,8 +182,8 @@ impl Hashers {
         })?;
         answer
             .await
-            .map_err(|_| Error::Internal(anyhow::anyhow!("a hashing thread stopped")))?
-            .map_err(Error::Internal)
+            .map_err(|_| Error::internal(anyhow::anyhow!("a hashing thread stopped")))?
+            .map_err(Error::internal)
     }
 }
 
@@ -216,7 +216,7 @@ fn hashing_thread(queue: &Mutex<mpsc::Receiver<Job>>) {
 /// never checked), 423 when the password is right but the codes are locked, 503 when every hasher is
 /// busy.
 pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User, Error> {
-    users::check_login(login).map_err(|e| Error::BadRequest(e.to_string()))?;
+    users::check_login(login)?;
     if password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(Error::BadRequest(format!(
             "a password has at most {MAX_PASSWORD_CHARS} characters"

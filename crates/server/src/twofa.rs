@@ -133,7 +133,7 @@ pub fn account(secret: Secret) -> Result<Account, Error> {
     Account::new(OtpType::Totp, secret)
         .with_digits(DIGITS)
         .and_then(|a| a.with_period(PERIOD))
-        .map_err(|e| Error::Internal(anyhow::anyhow!("the server's TOTP parameters: {e}")))
+        .map_err(|e| Error::internal(anyhow::anyhow!("the server's TOTP parameters: {e}")))
 }
 
 /// The `otpauth://` URI for a new secret: label `PREFIX:login`, issuer `PREFIX`.

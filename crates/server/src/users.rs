@@ -1,6 +1,6 @@
 //! Users and their two-factor state in the database (synchronous; callers run it via `Db::call`).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::throttle::{self, Gate};
@@ -67,24 +67,80 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
+/// Why an operation on a user failed. Handlers convert it once into an HTTP status
+/// (`From<UserError> for crate::error::Error`); the database's own text never reaches a user.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UserError {
+    /// The login breaks the naming rule (the login as given, shortened for display).
+    BadLogin(String),
+    /// A new password breaks the length rule (its length in characters).
+    BadPassword(usize),
+    /// The login exists already.
+    LoginTaken(String),
+    /// No user has this login.
+    NoSuchUser(String),
+    /// The database failed (logged where it is converted, never shown).
+    Database(anyhow::Error),
+}
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UserError::BadLogin(login) => write!(
+                f,
+                "a login must be 1 to {MAX_LOGIN_CHARS} letters, digits or . _ - @, got '{}'",
+                login.escape_debug()
+            ),
+            UserError::BadPassword(n) => write!(
+                f,
+                "a password must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long, this one has {n}"
+            ),
+            UserError::LoginTaken(login) => write!(f, "the login '{login}' is already taken"),
+            UserError::NoSuchUser(login) => write!(f, "no user with the login '{login}'"),
+            UserError::Database(e) => write!(f, "database error: {e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for UserError {}
+
+impl From<rusqlite::Error> for UserError {
+    fn from(e: rusqlite::Error) -> Self {
+        UserError::Database(e.into())
+    }
+}
+
+impl From<anyhow::Error> for UserError {
+    fn from(e: anyhow::Error) -> Self {
+        UserError::Database(e)
+    }
+}
+
+/// The longest login, in characters.
+pub const MAX_LOGIN_CHARS: usize = 64;
+/// The shortest new password (NIST SP 800-63B §5.1.1).
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// The longest password (it bounds hashing work).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
 /// Checks a login name: 1–64 characters of letters, digits, `.`, `_`, `-` or `@`.
-pub fn check_login(login: &str) -> Result<()> {
+pub fn check_login(login: &str) -> Result<(), UserError> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
-    if login.is_empty() || login.chars().count() > 64 || !login.chars().all(ok_char) {
-        bail!(
-            "a login must be 1 to 64 letters, digits or . _ - @, got '{}'",
-            login.escape_debug()
-        );
+    if login.is_empty() || login.chars().count() > MAX_LOGIN_CHARS || !login.chars().all(ok_char) {
+        // A 100 KB login is named by its start only.
+        let shown: String = login.chars().take(MAX_LOGIN_CHARS + 1).collect();
+        return Err(UserError::BadLogin(shown));
     }
     Ok(())
 }
 
 /// Checks a new password: 8 to 1024 characters (NIST SP 800-63B §5.1.1 minimum; the maximum bounds
 /// hashing work).
-pub fn check_password(password: &str) -> Result<()> {
+pub fn check_password(password: &str) -> Result<(), UserError> {
     let n = password.chars().count();
-    if !(8..=1024).contains(&n) {
-        bail!("a password must be 8 to 1024 characters long, this one has {n}");
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+        return Err(UserError::BadPassword(n));
     }
     Ok(())
 }
@@ -132,7 +188,7 @@ pub fn create(
     password_hash: &str,
     admin: bool,
     now: i64,
-) -> Result<User> {
+) -> Result<User, UserError> {
     check_login(login)?;
     let role = if admin { "admin" } else { "user" };
     let inserted = conn.execute(
@@ -140,10 +196,10 @@ pub fn create(
         params![login, password_hash, role, now],
     )?;
     if inserted == 0 {
-        bail!("the login '{login}' is already taken");
+        return Err(UserError::LoginTaken(login.to_string()));
     }
     audit(conn, login, "user_created", role, now)?;
-    find(conn, login)?.ok_or_else(|| anyhow::anyhow!("user vanished after insert"))
+    find(conn, login)?.ok_or_else(|| UserError::NoSuchUser(login.to_string()))
 }
 
 /// Marks a user's password as one-time (generated): it must be changed at the next login.
@@ -156,15 +212,20 @@ pub fn require_password_change(conn: &Connection, login: &str) -> Result<()> {
 }
 
 /// Replaces a password hash, clears the password throttle and any one-time flag.
-pub fn set_password(conn: &Connection, login: &str, password_hash: &str, now: i64) -> Result<()> {
+pub fn set_password(
+    conn: &Connection,
+    login: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), UserError> {
     let n = conn.execute(
         "UPDATE csuzivatel SET heslo = ?2, pw_failures = 0, pw_next_try = 0, must_change_password = 0 WHERE jmeno = ?1",
         params![login, password_hash],
     )?;
     if n == 0 {
-        bail!("no user with the login '{login}'");
+        return Err(UserError::NoSuchUser(login.to_string()));
     }
-    audit(conn, login, "password_set", "", now)
+    Ok(audit(conn, login, "password_set", "", now)?)
 }
 
 /// Records an event.
@@ -419,13 +480,13 @@ pub fn clear_2fa(conn: &Connection, login: &str, event: &str, by: &str, now: i64
 }
 
 /// Clears both throttles (the administrator's unlock). Fails for an unknown login.
-pub fn unlock(conn: &Connection, login: &str, by: &str, now: i64) -> Result<()> {
+pub fn unlock(conn: &Connection, login: &str, by: &str, now: i64) -> Result<(), UserError> {
     let n = conn.execute(
         "UPDATE csuzivatel SET pw_failures = 0, pw_next_try = 0, otp_failures = 0, otp_next_try = 0 WHERE jmeno = ?1",
         [login],
     )?;
     if n == 0 {
-        bail!("no user with the login '{login}'");
+        return Err(UserError::NoSuchUser(login.to_string()));
     }
-    audit(conn, login, "unlocked", by, now)
+    Ok(audit(conn, login, "unlocked", by, now)?)
 }

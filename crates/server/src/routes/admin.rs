@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::error::Error;
 use crate::html::{alert, csrf_field, esc, page};
 use crate::session::{CsrfForm, SignedIn};
-use crate::users::{self, KeepSession};
+use crate::users::{self, KeepSession, UserError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -143,13 +143,7 @@ async fn create(
     let login = form.login.trim().to_string();
     if let Err(e) = users::check_login(&login).and_then(|()| users::check_password(&form.password))
     {
-        return respond(
-            &state,
-            &signed,
-            StatusCode::BAD_REQUEST,
-            (&e.to_string(), false),
-        )
-        .await;
+        return refused(&state, &signed, e).await;
     }
     let hash = state
         .hashers
@@ -175,15 +169,17 @@ async fn create(
             )
             .await
         }
-        Err(e) => {
-            respond(
-                &state,
-                &signed,
-                StatusCode::CONFLICT,
-                (&e.to_string(), false),
-            )
-            .await
-        }
+        Err(e) => refused(&state, &signed, e).await,
+    }
+}
+
+/// The list again with why a user operation was refused (its status and rule), or the error page
+/// when the database failed.
+async fn refused(state: &AppState, signed: &SignedIn, e: UserError) -> Result<Response, Response> {
+    let e = Error::from(e);
+    match e {
+        Error::Internal(_) | Error::Unavailable(_) => Err(e.page_for(signed)),
+        e => respond(state, signed, e.status(), (&e.message(), false)).await,
     }
 }
 
@@ -296,14 +292,6 @@ async fn unlock(
             )
             .await
         }
-        Err(e) => {
-            respond(
-                &state,
-                &signed,
-                StatusCode::NOT_FOUND,
-                (&e.to_string(), false),
-            )
-            .await
-        }
+        Err(e) => refused(&state, &signed, e).await,
     }
 }

@@ -126,7 +126,7 @@ async fn qrcode_png(
     let headers = response.headers_mut();
     headers.insert(
         "Secret",
-        HeaderValue::from_str(&secret.to_base32()).map_err(|e| Error::Internal(e.into()))?,
+        HeaderValue::from_str(&secret.to_base32()).map_err(Error::internal)?,
     );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
@@ -273,8 +273,8 @@ async fn admin_unlock(
     let target_login = user.login.clone();
     state
         .db
-        .call(move |conn| users::unlock(conn, &target_login, &by, now))
-        .await?;
+        .call(move |conn| Ok(users::unlock(conn, &target_login, &by, now)))
+        .await??;
     Ok(Json(json!({ "login": user.login, "locked": false })).into_response())
 }
 

@@ -61,7 +61,7 @@ impl TestServer {
     pub fn add_user(&self, login: &str, password: &str, admin: bool) {
         let hash = crypto::hash_password(password).unwrap();
         self.db
-            .call_sync(|c| users::create(c, login, &hash, admin, T0))
+            .call_sync(|c| Ok(users::create(c, login, &hash, admin, T0)?))
             .unwrap();
     }
 

@@ -13,7 +13,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
-use rusqlite::OptionalExtension;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -22,7 +21,7 @@ use crate::AppState;
 use crate::crypto::{random_token, token_hash};
 use crate::error::Error;
 use crate::html;
-use crate::users::{self, KeepSession, User};
+use crate::users::{self, KeepSession, TokenKind, User};
 
 /// Where a user changes the password (and must, with a one-time password).
 pub const PASSWORD_PAGE: &str = "/settings/password";
@@ -247,7 +246,7 @@ pub async fn api_session_user(
     token: &str,
 ) -> Result<Option<(User, String)>, Error> {
     let hash = token_hash(token);
-    let found = user_for_hash(state, hash.clone(), Lookup::Api).await?;
+    let found = user_for_hash(state, hash.clone(), TokenKind::ApiSession).await?;
     Ok(found.map(|user| (user, hash)))
 }
 
@@ -294,50 +293,15 @@ pub async fn end(state: &AppState, headers: &HeaderMap) -> Result<(), Error> {
     Ok(())
 }
 
-/// What a token names.
-#[derive(Debug, Clone, Copy)]
-enum Lookup {
-    /// A browser's signed-in session.
-    Web,
-    /// An API client's session.
-    Api,
-    /// A login waiting for its code.
-    Pending,
-}
-
-impl Lookup {
-    fn sql(self) -> &'static str {
-        match self {
-            Lookup::Web => {
-                "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2 AND kind = 'web'"
-            }
-            Lookup::Api => {
-                "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2 AND kind = 'api'"
-            }
-            Lookup::Pending => {
-                "SELECT user_id FROM pending_logins WHERE token_hash = ?1 AND expires_at > ?2"
-            }
-        }
-    }
-}
-
 async fn user_for_hash(
     state: &AppState,
     hash: String,
-    lookup: Lookup,
+    kind: TokenKind,
 ) -> Result<Option<User>, Error> {
     let now = state.clock.now_secs() as i64;
     Ok(state
         .db
-        .call(move |conn| {
-            let id: Option<i64> = conn
-                .query_row(lookup.sql(), rusqlite::params![hash, now], |r| r.get(0))
-                .optional()?;
-            match id {
-                Some(id) => users::find_id(conn, id),
-                None => Ok(None),
-            }
-        })
+        .call(move |conn| users::find_by_token(conn, kind, &hash, now))
         .await?)
 }
 
@@ -360,7 +324,7 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(Redirect::to("/login").into_response());
         };
         let hash = token_hash(&token);
-        match user_for_hash(state, hash.clone(), Lookup::Web).await {
+        match user_for_hash(state, hash.clone(), TokenKind::WebSession).await {
             Ok(Some(user)) if user.must_change_password && parts.uri.path() != PASSWORD_PAGE => {
                 // A one-time password: nothing but the password page until it is replaced.
                 Err(Redirect::to(PASSWORD_PAGE).into_response())
@@ -388,7 +352,7 @@ impl FromRequestParts<AppState> for PendingLogin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let found = match cookie(&parts.headers, state.cookies.pending()) {
-            Some(token) => user_for_hash(state, token_hash(&token), Lookup::Pending).await,
+            Some(token) => user_for_hash(state, token_hash(&token), TokenKind::PendingLogin).await,
             None => Ok(None),
         };
         match found {

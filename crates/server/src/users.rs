@@ -147,23 +147,52 @@ pub fn check_password(password: &str) -> Result<(), UserError> {
 
 /// Finds a user by login.
 pub fn find(conn: &Connection, login: &str) -> Result<Option<User>> {
+    // Cached statements: these run on every request.
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM csuzivatel WHERE jmeno = ?1"),
-            [login],
-            from_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM csuzivatel WHERE jmeno = ?1"
+        ))?
+        .query_row([login], from_row)
         .optional()?)
 }
 
 /// Finds a user by id.
 pub fn find_id(conn: &Connection, id: i64) -> Result<Option<User>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM csuzivatel WHERE id = ?1"),
-            [id],
-            from_row,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM csuzivatel WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// What a token (stored as its hash) names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A browser's signed-in session.
+    WebSession,
+    /// An API client's session (`X-authSessionId`).
+    ApiSession,
+    /// A login waiting for its code.
+    PendingLogin,
+}
+
+/// The user a live token names, in one query.
+pub fn find_by_token(
+    conn: &Connection,
+    kind: TokenKind,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<User>> {
+    let (table, only) = match kind {
+        TokenKind::WebSession => ("sessions", " AND kind = 'web'"),
+        TokenKind::ApiSession => ("sessions", " AND kind = 'api'"),
+        TokenKind::PendingLogin => ("pending_logins", ""),
+    };
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM {table} JOIN csuzivatel ON csuzivatel.id = {table}.user_id \
+             WHERE token_hash = ?1 AND expires_at > ?2{only}"
+        ))?
+        .query_row(params![token_hash, now], from_row)
         .optional()?)
 }
 

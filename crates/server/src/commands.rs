@@ -11,6 +11,7 @@ use clap::Subcommand;
 pub enum UserCommand {
     /// Create a user.
     Add {
+        /// The new user's login.
         login: String,
         /// The password (default: AUTHBAR_PASSWORD, else a random one, printed once).
         #[arg(long, env = "AUTHBAR_PASSWORD", hide_env_values = true)]
@@ -31,7 +32,9 @@ pub enum UserCommand {
     Unlock { login: String },
     /// Set a user's password (also clears the password lock).
     SetPassword {
+        /// The user's login.
         login: String,
+        /// The new password (default: AUTHBAR_PASSWORD, else a random one-time one, printed once).
         #[arg(long, env = "AUTHBAR_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },

@@ -871,3 +871,24 @@ fn the_server_refuses_to_start_when_the_key_to_its_sealed_secrets_is_missing_or_
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("does not open the secrets"), "{err}");
 }
+
+#[test]
+fn a_public_url_that_is_not_an_origin_stops_the_server_with_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_authbar-server"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--public-url",
+            "https://2fa.example.com/login",
+            "--db",
+        ])
+        .arg(dir.path().join("flexi.sqlite"))
+        .env("AUTHBAR_ADMIN_PASSWORD", "admin-password")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--public-url must be an origin (scheme, host and port, no path), got 'https://2fa.example.com/login'"), "{err}");
+}

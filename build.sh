@@ -153,5 +153,5 @@ case "${1:-}" in
   demo-setup) demo_setup "${2:?usage: ./build.sh demo-setup DATABASE}" ;;
   test) test_all ;;
   bench) bench ;;
-  *) echo "usage: ./build.sh setup | build | run | test | bench" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh setup | build | run | test | bench | demo-setup DATABASE" >&2; exit 2 ;;
 esac

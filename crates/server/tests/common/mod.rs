@@ -390,3 +390,13 @@ pub async fn activate(server: &TestServer, b: &Browser) -> String {
     done.assert_contains("Two-factor authentication is now <strong id=\"twofa-state\">on</strong>");
     secret
 }
+
+/// A signed-in browser of a new user (`LOGIN` / `LOGIN-password`) with 2FA on, and the secret; the
+/// clock is moved to the next step (the activation used this one).
+pub async fn with_2fa(server: &TestServer, login: &str) -> (Browser, String) {
+    server.add_user(login, &format!("{login}-password"), false);
+    let b = signed_in(server, login, &format!("{login}-password")).await;
+    let secret = activate(server, &b).await;
+    server.advance(30);
+    (b, secret)
+}

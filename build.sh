@@ -83,18 +83,27 @@ DEMO_ADMIN_PASSWORD="admin-password"
 DEMO_USER=novak
 DEMO_PASSWORD="novak-password"
 
+# What `run` puts in the demo database: the administrator and the demo user, each only when missing.
+# crates/server/tests/demo_setup.rs runs exactly this (`./build.sh demo-setup DB`).
+SERVER_BIN="${AUTHBAR_SERVER_BIN:-$ROOT/target/release/authbar-server}"
+demo_setup() {
+  local db="$1"
+  "$SERVER_BIN" user add admin --admin --password "$DEMO_ADMIN_PASSWORD" --if-missing --db "$db" >/dev/null
+  "$SERVER_BIN" user add "$DEMO_USER" --password "$DEMO_PASSWORD" --if-missing --db "$db" >/dev/null
+}
+
 run() {
   setup
   build
-  local server="$ROOT/target/release/authbar-server" db="$DEMO_DIR/flexi.sqlite"
+  local db="$DEMO_DIR/flexi.sqlite"
   mkdir -p "$DEMO_DIR"
-  "$server" user add "$DEMO_USER" --password "$DEMO_PASSWORD" --if-missing --db "$db" >/dev/null
+  demo_setup "$db"
   cat <<EOT
 
 Authbar companion server (models ABRA Flexi's two-factor login)
   URL:            http://$DEMO_LISTEN/
   demo user:      $DEMO_USER / $DEMO_PASSWORD
-  administrator:  admin / $DEMO_ADMIN_PASSWORD   (on a new database)
+  administrator:  admin / $DEMO_ADMIN_PASSWORD
   database:       $db
 
 The extension: load $ROOT/dist/extension unpacked (chrome://extensions > Developer mode >
@@ -108,7 +117,7 @@ Log out and in again: the password, then a fresh code from the popup.
 The authbar command: $ROOT/target/release/authbar --help
 Press Ctrl-C to stop the server.
 EOT
-  AUTHBAR_ADMIN_PASSWORD="$DEMO_ADMIN_PASSWORD" exec "$server" serve --db "$db" --listen "$DEMO_LISTEN"
+  exec "$SERVER_BIN" serve --db "$db" --listen "$DEMO_LISTEN"
 }
 
 test_all() {
@@ -149,7 +158,8 @@ case "${1:-}" in
   setup) setup ;;
   build) setup; build ;;
   run) run ;;
+  demo-setup) demo_setup "${2:?usage: ./build.sh demo-setup DATABASE}" ;;
   test) test_all ;;
   bench) bench ;;
-  *) echo "usage: ./build.sh setup | build | run | test | bench" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh setup | build | run | test | bench | demo-setup DATABASE" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 //! The SQLite database: opening, numbered migrations, and running queries off the async runtime.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
@@ -18,10 +18,42 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_one_time_passwords",
         include_str!("../migrations/0004_one_time_passwords.sql"),
     ),
+    (
+        "0005_api_sessions",
+        include_str!("../migrations/0005_api_sessions.sql"),
+    ),
 ];
 
-/// Opens (creating if needed) and migrates the database file.
+/// Creates the database file readable by its owner only, and takes group and other access away from
+/// an existing one and its `-wal` and `-shm` files (finding 11). SQLite creates `-wal` and `-shm`
+/// with the main file's permissions, so a 0600 database keeps them 0600.
+fn make_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if !path.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("cannot create the database {}", path.display()))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = Path::new(&file);
+        if let Ok(meta) = std::fs::metadata(file)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot make {} private (chmod 600)", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens (creating if needed, mode 0600) and migrates the database file.
 pub fn open(path: &Path) -> Result<Connection> {
+    make_private(path)?;
     let mut conn = Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     // WAL keeps readers and the writer apart and, with synchronous=NORMAL, loses no committed
@@ -56,12 +88,17 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// A shared connection. SQLite allows one writer at a time anyway; queries take microseconds, and
-/// running them on the blocking pool keeps the async workers free.
+/// A shared connection, served by one thread of its own. SQLite allows one writer at a time anyway and
+/// queries take microseconds; a single warm thread taking jobs in turn avoids waking a pool thread
+/// per query and dozens of threads contending for the connection under load (the API benchmark's
+/// tail latency), and keeps the async workers free.
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
+    jobs: mpsc::Sender<Job>,
 }
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -69,37 +106,51 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// Locks the connection; a panic in an earlier job does not make it unusable.
+fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl Db {
-    /// Wraps an open connection.
+    /// Wraps an open connection and starts its thread (which ends when the last `Db` is dropped).
     pub fn new(conn: Connection) -> Self {
-        Db {
-            conn: Arc::new(Mutex::new(conn)),
+        let conn = Arc::new(Mutex::new(conn));
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let served = conn.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sqlite".into())
+            .spawn(move || {
+                for job in queue {
+                    job(&mut lock(&served));
+                }
+            });
+        if let Err(e) = spawned {
+            // Calls then fail with "the database thread is gone"; the command line still works.
+            eprintln!("authbar-server: cannot start the database thread: {e}");
         }
+        Db { conn, jobs }
     }
 
-    /// Runs `f` with the connection on the blocking thread pool.
+    /// Runs `f` with the connection on the database thread.
     pub async fn call<R, F>(&self, f: F) -> Result<R>
     where
         F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
         R: Send + 'static,
     {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
-            f(&mut guard)
-        })
-        .await?
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move |conn| {
+                let _ = reply.send(f(conn));
+            }))
+            .map_err(|_| anyhow::anyhow!("the database thread is gone"))?;
+        answer
+            .await
+            .map_err(|_| anyhow::anyhow!("the database thread stopped during a query"))?
     }
 
     /// Runs `f` with the connection on the current thread (for the command-line tools).
     pub fn call_sync<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
-        f(&mut guard)
+        f(&mut lock(&self.conn))
     }
 }
 

@@ -23,19 +23,62 @@ pub enum Error {
     Locked,
     /// 429: wait this many seconds.
     TooMany(i64),
+    /// 503: the server is busy (every password hasher, or the database, is taken); retry after this
+    /// many seconds. Nothing was checked.
+    Unavailable(i64),
     /// A body the extractor refused, with its own status (413 too large, 415, 422…).
     Rejected(StatusCode, String),
-    /// 500: logged with its cause; the client sees a generic message.
+    /// 500: logged with its cause where it arises (build it with [`Error::internal`]); the client
+    /// sees a generic message.
     Internal(anyhow::Error),
 }
 
 impl From<anyhow::Error> for Error {
+    /// A database that another process holds locked past the busy timeout is 503, not 500: the
+    /// request did nothing and may be retried (finding 13). Everything else is internal.
     fn from(e: anyhow::Error) -> Self {
-        Error::Internal(e)
+        let busy = e.chain().any(|cause| {
+            cause
+                .downcast_ref::<rusqlite::Error>()
+                .and_then(rusqlite::Error::sqlite_error_code)
+                .is_some_and(|code| {
+                    matches!(
+                        code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    )
+                })
+        });
+        if busy {
+            eprintln!("authbar-server: the database is busy: {e:#}");
+            Error::Unavailable(1)
+        } else {
+            Error::internal(e)
+        }
+    }
+}
+
+/// A user operation's failure, as the client hears it: the rule broken (400), a taken login (409),
+/// no such user (404), or a database failure (logged here, where it becomes an HTTP error).
+impl From<crate::users::UserError> for Error {
+    fn from(e: crate::users::UserError) -> Self {
+        use crate::users::UserError;
+        match e {
+            UserError::BadLogin(_) | UserError::BadPassword(_) => Error::BadRequest(e.to_string()),
+            UserError::LoginTaken(_) => Error::Conflict(e.to_string()),
+            UserError::NoSuchUser(_) => Error::NotFound(e.to_string()),
+            UserError::Database(e) => Error::from(e),
+        }
     }
 }
 
 impl Error {
+    /// An internal error, logged here where it arises; the client sees a generic message.
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        let e = e.into();
+        eprintln!("authbar-server: internal error: {e:#}");
+        Error::Internal(e)
+    }
+
     /// The status code.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -46,6 +89,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Locked => StatusCode::LOCKED,
             Error::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Rejected(status, _) => *status,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -61,6 +105,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::Locked => "locked",
             Error::TooMany(_) => "too_many_attempts",
+            Error::Unavailable(_) => "busy",
             Error::Rejected(..) => "bad_body",
             Error::Internal(_) => "internal",
         }
@@ -76,16 +121,20 @@ impl Error {
             | Error::Conflict(m)
             | Error::Rejected(_, m) => m.clone(),
             Error::Locked => "This account is locked after too many failed attempts. An administrator must unlock it.".into(),
-            Error::TooMany(wait) => format!("Too many failed attempts. Try again in {wait} s."),
-            Error::Internal(e) => {
-                eprintln!("authbar-server: internal error: {e:#}");
+            Error::TooMany(wait) => format!(
+                "Too many failed attempts. Try again in {wait} s. If it keeps happening, ask an administrator."
+            ),
+            Error::Unavailable(wait) => format!("The server is busy. Try again in {wait} s."),
+            // Logged where it arose (`Error::internal`), not here.
+            Error::Internal(_) => {
                 "Something went wrong on the server. Try again; if it keeps failing, tell the administrator.".into()
             }
         }
     }
 
-    fn decorate(&self, mut response: Response) -> Response {
-        if let Error::TooMany(wait) = self
+    /// Adds the headers the error calls for (`Retry-After` on 429 and 503).
+    pub fn decorate(&self, mut response: Response) -> Response {
+        if let Error::TooMany(wait) | Error::Unavailable(wait) = self
             && let Ok(v) = HeaderValue::from_str(&wait.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -100,6 +149,20 @@ impl IntoResponse for Error {
         let status = self.status();
         let body = html::message_page(
             status.canonical_reason().unwrap_or("Error"),
+            None,
+            &self.message(),
+        );
+        self.decorate((status, body).into_response())
+    }
+}
+
+impl Error {
+    /// The error as a page that keeps the signed-in user's navigation and Log out.
+    pub fn page_for(self, signed: &crate::session::SignedIn) -> Response {
+        let status = self.status();
+        let body = html::message_page(
+            status.canonical_reason().unwrap_or("Error"),
+            Some(signed),
             &self.message(),
         );
         self.decorate((status, body).into_response())

@@ -2,6 +2,8 @@
 
 use axum::response::Html;
 
+use crate::session::SignedIn;
+
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -29,19 +31,19 @@ button{font:inherit;padding:.4rem 1rem;margin-top:.75rem;cursor:pointer}\
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d6dbe3;padding:.4rem;text-align:left}\
 form.inline{display:inline}form.inline button{margin:0}";
 
-/// A whole page. `nav` is shown for signed-in users.
-pub fn page(title: &str, signed_in: Option<(&str, bool, &str)>, body: &str) -> Html<String> {
+/// A whole page. The navigation and Log out are shown for a signed-in user.
+pub fn page(title: &str, signed_in: Option<&SignedIn>, body: &str) -> Html<String> {
     let nav = match signed_in {
-        Some((login, admin, csrf)) => format!(
+        Some(SignedIn { user, csrf, .. }) => format!(
             "<nav><a href=\"/\">Home</a><a href=\"/settings/profile\">Settings &gt; User Profile</a>{}</nav>\
              <span>{}</span><form class=\"inline\" method=\"post\" action=\"/logout\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>Log out</button></form>",
-            if admin {
+            if user.admin {
                 "<a href=\"/admin/users\">Company Users</a>"
             } else {
                 ""
             },
-            esc(login),
+            esc(&user.login),
             esc(csrf)
         ),
         None => String::new(),
@@ -56,11 +58,11 @@ pub fn page(title: &str, signed_in: Option<(&str, bool, &str)>, body: &str) -> H
     ))
 }
 
-/// A page with one message (errors).
-pub fn message_page(title: &str, message: &str) -> Html<String> {
+/// A page with one message (errors), with the navigation when the user is signed in.
+pub fn message_page(title: &str, signed_in: Option<&SignedIn>, message: &str) -> Html<String> {
     page(
         title,
-        None,
+        signed_in,
         &format!(
             "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">Back to the start</a></p>",
             esc(message)

@@ -1,54 +1,228 @@
-//! The password step: Argon2id off the async runtime, throttled per login, with the same work and the
-//! same answer for unknown logins so that a login's existence cannot be probed.
+//! The password step: Argon2id off the async runtime and under a concurrency cap, throttled per login
+//! with the attempt reserved before it is checked, and with the same work and the same answers for
+//! unknown logins so that neither a login's existence nor its lock can be probed.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, SemaphorePermit, oneshot};
+use zeroize::Zeroizing;
 
 use crate::AppState;
 use crate::crypto;
 use crate::error::Error;
-use crate::throttle::{self, Gate};
-use crate::users::{self, Counter, User};
+use crate::throttle;
+use crate::users::{self, Attempt, Counter, User};
 
 /// The one message for a wrong login or password.
 pub const WRONG: &str = "Wrong login or password.";
+/// The longest password accepted for checking: [`users::check_password`] never stores a longer one,
+/// so a longer one is refused before any hashing work.
+pub const MAX_PASSWORD_CHARS: usize = users::MAX_PASSWORD_CHARS;
 
-/// Failure counts for logins that do not exist, kept in memory so that throttling looks the same for
-/// them as for real ones.
+/// Failure counts for logins that do not exist, kept in memory so that throttling (back-off, then a
+/// lock) looks the same for them as for real ones. Bounded: at most [`UnknownLogins::MAX_ENTRIES`]
+/// logins of at most 64 characters (finding 15).
 #[derive(Debug, Default)]
 pub struct UnknownLogins(Mutex<HashMap<String, (i64, i64)>>);
 
 impl UnknownLogins {
-    const MAX_ENTRIES: usize = 10_000;
+    /// The most unknown logins remembered; when full, the one whose back-off ends first is forgotten.
+    pub const MAX_ENTRIES: usize = 10_000;
 
-    fn gate(&self, login: &str, now: i64) -> Gate {
-        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(login).map_or(Gate::Open, |&(f, next)| {
-            throttle::gate(f.min(throttle::LOCK_AFTER - 1), next, now)
-        })
-    }
-
-    fn fail(&self, login: &str, now: i64) {
+    /// Reserves an attempt for an unknown login, as [`users::reserve_attempt`] does for a real one:
+    /// `Some(wait)` when it must be refused.
+    fn reserve(&self, login: &str, now: i64) -> Option<i64> {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= Self::MAX_ENTRIES {
+        if let Some(&(failures, next)) = map.get(login) {
+            if let Some(wait) = throttle::gate(failures, next, now).outsider_wait() {
+                return Some(wait);
+            }
+        } else if map.len() >= Self::MAX_ENTRIES {
             map.retain(|_, &mut (_, next)| next > now);
+            if map.len() >= Self::MAX_ENTRIES
+                && let Some(oldest) = map
+                    .iter()
+                    .min_by_key(|(_, (_, next))| *next)
+                    .map(|(k, _)| k.clone())
+            {
+                map.remove(&oldest);
+            }
         }
         let entry = map.entry(login.to_string()).or_insert((0, 0));
         entry.0 += 1;
         entry.1 = throttle::next_try(entry.0, now);
+        None
+    }
+
+    /// How many unknown logins are remembered.
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
-/// Runs Argon2 on the blocking pool.
-pub async fn verify_blocking(password: String, phc: String) -> Result<bool, Error> {
-    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc))
-        .await
-        .map_err(|e| Error::Internal(e.into()))
+/// Argon2id under a concurrency cap (finding 6): each hash takes 19 MiB and a core, so a fixed set of
+/// hashing threads, one per core, does all the work, each reusing one work area; a request waits for
+/// a turn at most [`Hashers::QUEUE_WAIT`], then gets 503 with `Retry-After`. Memory and threads stay
+/// bounded under any burst.
+#[derive(Debug)]
+pub struct Hashers {
+    permits: Semaphore,
+    wait: Duration,
+    jobs: Mutex<mpsc::Sender<Job>>,
 }
 
-/// Checks login + password. `Ok(user)` when right; otherwise the error to show (401 wrong, 429 wait,
-/// 423 locked — the lock is only revealed to someone who knows the password).
+/// Work for a hashing thread.
+enum Job {
+    Verify {
+        password: Zeroizing<String>,
+        phc: String,
+        reply: oneshot::Sender<bool>,
+    },
+    Hash {
+        password: Zeroizing<String>,
+        reply: oneshot::Sender<anyhow::Result<String>>,
+    },
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Job::Verify { .. } => "Job::Verify(…)",
+            Job::Hash { .. } => "Job::Hash(…)",
+        })
+    }
+}
+
+impl Default for Hashers {
+    fn default() -> Self {
+        Hashers::new(
+            std::thread::available_parallelism().map_or(1, usize::from),
+            Self::QUEUE_WAIT,
+        )
+    }
+}
+
+impl Hashers {
+    /// How long a request waits for a free hasher before it is answered 503.
+    pub const QUEUE_WAIT: Duration = Duration::from_secs(3);
+    /// The `Retry-After` of that 503, seconds.
+    pub const RETRY_AFTER: i64 = 1;
+
+    /// `concurrent` hashing threads (at least one); a request waits at most `wait` for a turn. The
+    /// threads end when the `Hashers` is dropped.
+    pub fn new(concurrent: usize, wait: Duration) -> Self {
+        let concurrent = concurrent.max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..concurrent {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || hashing_thread(&queue));
+            if let Err(e) = spawned {
+                eprintln!("authbar-server: cannot start a hashing thread: {e}");
+            }
+        }
+        Hashers {
+            permits: Semaphore::new(concurrent),
+            wait,
+            jobs: Mutex::new(jobs),
+        }
+    }
+
+    /// A turn to hash, or 503.
+    pub async fn turn(&self) -> Result<SemaphorePermit<'_>, Error> {
+        match tokio::time::timeout(self.wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(Error::Unavailable(Self::RETRY_AFTER)),
+        }
+    }
+
+    fn send(&self, job: Job) -> Result<(), Error> {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| Error::internal(anyhow::anyhow!("the hashing threads are gone")))
+    }
+
+    /// Checks a password against a PHC string on a hashing thread (the caller holds a turn).
+    async fn verify_in_turn(&self, password: &str, phc: &str) -> Result<bool, Error> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Verify {
+            password: Zeroizing::new(password.to_string()),
+            phc: phc.to_string(),
+            reply,
+        })?;
+        answer
+            .await
+            .map_err(|_| Error::internal(anyhow::anyhow!("a hashing thread stopped")))
+    }
+
+    /// Checks a password against a PHC string, in turn.
+    pub async fn verify(&self, password: &str, phc: &str) -> Result<bool, Error> {
+        let _turn = self.turn().await?;
+        self.verify_in_turn(password, phc).await
+    }
+
+    /// Hashes a new password, in turn.
+    pub async fn hash(&self, password: String) -> Result<String, Error> {
+        let _turn = self.turn().await?;
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Hash {
+            password: Zeroizing::new(password),
+            reply,
+        })?;
+        answer
+            .await
+            .map_err(|_| Error::internal(anyhow::anyhow!("a hashing thread stopped")))?
+            .map_err(Error::internal)
+    }
+}
+
+/// One hashing thread: takes jobs until the [`Hashers`] is dropped, with one Argon2 work area for
+/// its whole life.
+fn hashing_thread(queue: &Mutex<mpsc::Receiver<Job>>) {
+    let mut memory = Vec::new();
+    loop {
+        let job = match queue.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+            Ok(job) => job,
+            Err(_) => return,
+        };
+        match job {
+            Job::Verify {
+                password,
+                phc,
+                reply,
+            } => {
+                let _ = reply.send(crypto::verify_password_in(&password, &phc, &mut memory));
+            }
+            Job::Hash { password, reply } => {
+                let _ = reply.send(crypto::hash_password(&password));
+            }
+        }
+    }
+}
+
+/// Checks login + password. `Ok(user)` when right; otherwise the error to show: 400 for a login or
+/// password that cannot exist, 401 wrong, 429 wait (also for a locked password counter, which is
+/// never checked), 423 when the password is right but the codes are locked, 503 when every hasher is
+/// busy.
 pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User, Error> {
+    users::check_login(login)?;
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(Error::BadRequest(format!(
+            "a password has at most {MAX_PASSWORD_CHARS} characters"
+        )));
+    }
+    let turn = state.hashers.turn().await?;
     let now = state.clock.now_secs() as i64;
     let lookup = login.to_string();
     let user = state
@@ -56,46 +230,98 @@ pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User
         .call(move |conn| users::find(conn, &lookup))
         .await?;
     let Some(user) = user else {
-        if let Gate::Wait(s) = state.unknown_logins.gate(login, now) {
-            return Err(Error::TooMany(s));
+        if let Some(wait) = state.unknown_logins.reserve(login, now) {
+            return Err(Error::TooMany(wait));
         }
         // Same work as for a real user.
-        verify_blocking(password.to_string(), state.dummy_hash.clone()).await?;
-        state.unknown_logins.fail(login, now);
+        state
+            .hashers
+            .verify_in_turn(password, &state.dummy_hash)
+            .await?;
         return Err(Error::Unauthorized(WRONG.into()));
     };
-    let gate = throttle::gate(user.pw_failures, user.pw_next_try, now);
-    if let Gate::Wait(s) = gate {
-        return Err(Error::TooMany(s));
-    }
-    let right = verify_blocking(password.to_string(), user.password_hash.clone()).await?;
-    let (id, name) = (user.id, user.login.clone());
+    let id = user.id;
+    let failures = match state
+        .db
+        .call(move |conn| users::reserve_attempt(conn, id, Counter::Password, now))
+        .await?
+    {
+        Attempt::Granted(n) => n,
+        Attempt::Refused(gate) => {
+            return Err(Error::TooMany(
+                gate.outsider_wait().unwrap_or(throttle::MAX_BACKOFF_SECS),
+            ));
+        }
+    };
+    let right = state
+        .hashers
+        .verify_in_turn(password, &user.password_hash)
+        .await?;
+    drop(turn);
     if !right {
+        let name = user.login.clone();
         state
             .db
             .call(move |conn| {
-                let n = users::record_failure(conn, id, Counter::Password, now)?;
-                users::audit(
+                users::record_failure(
                     conn,
+                    id,
                     &name,
+                    Counter::Password,
                     "password_failed",
-                    &format!("consecutive failures: {n}"),
+                    failures,
                     now,
-                )?;
-                if n == throttle::LOCK_AFTER {
-                    users::audit(conn, &name, "locked", "too many failed passwords", now)?;
-                }
-                Ok(())
+                )
             })
             .await?;
         return Err(Error::Unauthorized(WRONG.into()));
     }
-    if gate == Gate::Locked || user.locked() {
-        return Err(Error::Locked);
-    }
+    // The refund: a right password clears the count the reservation raised.
     state
         .db
         .call(move |conn| users::reset_failures(conn, id, Counter::Password))
         .await?;
+    if user.has_2fa() && throttle::locked(user.otp_failures) {
+        // Only someone who knows the password learns that the codes are locked.
+        return Err(Error::Locked);
+    }
     Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unknown_login_table_stays_bounded() {
+        let table = UnknownLogins::default();
+        // Every entry is in back-off (5 failures each would take long; one in a far future works).
+        for i in 0..UnknownLogins::MAX_ENTRIES + 50 {
+            let login = format!("ghost{i}");
+            for _ in 0..throttle::FREE_FAILURES {
+                assert_eq!(table.reserve(&login, 1000), None);
+            }
+        }
+        assert_eq!(table.len(), UnknownLogins::MAX_ENTRIES);
+    }
+
+    #[test]
+    fn unknown_logins_back_off_and_lock_like_known_ones() {
+        let table = UnknownLogins::default();
+        for _ in 0..throttle::FREE_FAILURES {
+            assert_eq!(table.reserve("ghost", 0), None);
+        }
+        assert_eq!(table.reserve("ghost", 0), Some(1));
+        let mut now = 0;
+        for _ in throttle::FREE_FAILURES..throttle::LOCK_AFTER {
+            now += throttle::MAX_BACKOFF_SECS;
+            assert_eq!(table.reserve("ghost", now), None);
+        }
+        // Locked: refused like a back-off, forever.
+        now += 10 * throttle::MAX_BACKOFF_SECS;
+        assert_eq!(
+            table.reserve("ghost", now),
+            Some(throttle::MAX_BACKOFF_SECS)
+        );
+    }
 }

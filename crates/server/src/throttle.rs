@@ -1,5 +1,10 @@
 //! Throttling of failed passwords and codes (NIST SP 800-63B §5.2.2): free attempts, then
 //! exponential back-off, then a lock that only an administrator lifts.
+//!
+//! An attempt is *reserved* before it is checked (one conditional `UPDATE`, see
+//! [`crate::users::reserve_attempt`]): it counts as a failure from the start and is refunded only when
+//! it succeeds. So concurrent attempts cannot all pass one open gate, and an attempt whose outcome
+//! could not be recorded (a database error) was never a free guess.
 
 /// Consecutive failures allowed before back-off starts.
 pub const FREE_FAILURES: i64 = 5;
@@ -7,6 +12,8 @@ pub const FREE_FAILURES: i64 = 5;
 pub const LOCK_AFTER: i64 = 100;
 /// The longest back-off between attempts, in seconds.
 pub const MAX_BACKOFF_SECS: i64 = 15 * 60;
+/// The largest back-off exponent (2^20 s is far beyond the cap; it keeps the shift in range).
+const MAX_EXPONENT: i64 = 20;
 
 /// After `failures` consecutive failures at `now`, the earliest time of the next attempt.
 pub fn next_try(failures: i64, now: i64) -> i64 {
@@ -14,8 +21,18 @@ pub fn next_try(failures: i64, now: i64) -> i64 {
         return now;
     }
     // 1 s after the 5th failure, 2 s after the 6th, … capped at 15 minutes.
-    let exponent = (failures - FREE_FAILURES).min(20) as u32;
+    let exponent = (failures - FREE_FAILURES).min(MAX_EXPONENT) as u32;
     now + (1i64 << exponent).min(MAX_BACKOFF_SECS)
+}
+
+/// [`next_try`] as an SQL expression over the column `failures` holding the count *before* this
+/// failure and the parameter `now_param` (SQLite evaluates every `SET` expression on the old row), so
+/// that the count and the back-off are written by one statement.
+pub fn next_try_sql(failures: &str, now_param: &str) -> String {
+    format!(
+        "CASE WHEN {failures} + 1 < {FREE_FAILURES} THEN {now_param} \
+         ELSE {now_param} + min(1 << min({failures} + 1 - {FREE_FAILURES}, {MAX_EXPONENT}), {MAX_BACKOFF_SECS}) END"
+    )
 }
 
 /// Whether `failures` consecutive failures lock the account.
@@ -32,6 +49,20 @@ pub enum Gate {
     Wait(i64),
     /// Locked until an administrator unlocks the account.
     Locked,
+}
+
+impl Gate {
+    /// What someone who has not proven the password is told, in seconds to wait (`None`: go ahead).
+    /// A lock looks exactly like a back-off (429 with `Retry-After`), for known and unknown logins
+    /// alike, so that neither the lock nor the login's existence can be probed, and a locked account
+    /// checks nothing (issue 10, finding 1).
+    pub fn outsider_wait(self) -> Option<i64> {
+        match self {
+            Gate::Open => None,
+            Gate::Wait(s) => Some(s),
+            Gate::Locked => Some(MAX_BACKOFF_SECS),
+        }
+    }
 }
 
 /// Whether an attempt is allowed now.
@@ -61,5 +92,23 @@ mod tests {
         assert_eq!(gate(3, 0, 50), Gate::Open);
         assert_eq!(gate(6, 60, 50), Gate::Wait(10));
         assert_eq!(gate(100, 0, 50), Gate::Locked);
+        assert_eq!(Gate::Locked.outsider_wait(), Some(MAX_BACKOFF_SECS));
+        assert_eq!(Gate::Wait(3).outsider_wait(), Some(3));
+        assert_eq!(Gate::Open.outsider_wait(), None);
+    }
+
+    #[test]
+    fn the_sql_back_off_is_the_rust_one() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for before in 0..=LOCK_AFTER + 30 {
+            let sql: i64 = conn
+                .query_row(
+                    &format!("SELECT {}", next_try_sql("?1", "?2")),
+                    rusqlite::params![before, 1_000_000i64],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(sql, next_try(before + 1, 1_000_000), "after {before}");
+        }
     }
 }

@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 
 use crate::AppState;
 use crate::error::Error;
-use crate::throttle::{self, Gate};
-use crate::users::{self, Counter, User};
+use crate::throttle::Gate;
+use crate::users::{self, Attempt, Counter, KeepSession, User};
 
 /// Seconds per step.
 pub const PERIOD: u64 = 30;
@@ -51,24 +51,40 @@ pub enum CodeError {
     NothingPending,
     /// 2FA is not on.
     NotEnabled,
+    /// 2FA is on, and replacing its key needs a current code of that key (finding 4).
+    CurrentCodeNeeded,
+}
+
+/// What a code is for, which decides the status of a wrong one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The code is the credential (login, deactivation, API calls): wrong or replayed is 401.
+    Credential,
+    /// The code confirms a new key (activation): wrong is 400.
+    NewKey,
 }
 
 impl CodeError {
     /// The message for the user.
     pub fn message(&self) -> String {
         match self {
-            CodeError::Malformed => "The verification code is the 6 digits your authenticator shows.".into(),
+            CodeError::Malformed => format!(
+                "The verification code is the {DIGITS} digits your authenticator shows."
+            ),
             CodeError::Wrong => "That verification code is not right. Enter the code your authenticator shows now.".into(),
             CodeError::Replayed { wait } => format!(
                 "This code has already been used. Each code works once: wait for the next one (in {wait} s)."
             ),
             CodeError::Skew { from, to } => {
+                // A code tells only its step, so the offset is a range; the range comes first and the
+                // bound that matters (the smallest offset) is named, never a midpoint that can be far
+                // off (a 45 s offset used to read "about 58").
                 let (dir, lo, hi) = if *from >= 0 { ("ahead of", *from, *to) } else { ("behind", -*to, -*from) };
-                let about = (lo + hi) / 2;
                 format!(
-                    "Activation failed: the code is from a device whose clock is about {about} seconds {dir} the \
-                     server's (between {lo} and {hi} seconds). The clocks must agree within 30 seconds: set the \
-                     device's time automatically, then enter a new code."
+                    "Activation failed: the code is from a device whose clock is between {lo} and {hi} seconds \
+                     {dir} the server's: at least {lo} seconds, and they must agree within {} seconds. Set the \
+                     device's time automatically, then enter a new code.",
+                    PERIOD * WINDOW
                 )
             }
             CodeError::Throttled(wait) => format!("Too many wrong codes. Try again in {wait} s."),
@@ -77,21 +93,24 @@ impl CodeError {
                 "No key is waiting for activation. Open Set Up Authentication to get a QR code first.".into()
             }
             CodeError::NotEnabled => "Two-factor authentication is not on for this user.".into(),
+            CodeError::CurrentCodeNeeded => "Two-factor authentication is on: to replace the device, also enter \
+                a current code from the authenticator you use now. If it is lost, an administrator can turn \
+                two-factor authentication off."
+                .into(),
         }
     }
 
-    /// The HTTP status for this error; with `unauthorized`, a wrong or replayed code is 401 (the code
-    /// was the credential: logins, deactivation, API calls), else 400 (activation).
-    pub fn status(&self, unauthorized: bool) -> StatusCode {
-        self.clone().into_error(unauthorized).status()
+    /// The HTTP status for this error.
+    pub fn status(&self, purpose: Purpose) -> StatusCode {
+        self.clone().into_error(purpose).status()
     }
 
     /// As an HTTP error.
-    pub fn into_error(self, unauthorized: bool) -> Error {
+    pub fn into_error(self, purpose: Purpose) -> Error {
         match self {
             CodeError::Throttled(wait) => Error::TooMany(wait),
             CodeError::Locked => Error::Locked,
-            CodeError::Wrong | CodeError::Replayed { .. } if unauthorized => {
+            CodeError::Wrong | CodeError::Replayed { .. } if purpose == Purpose::Credential => {
                 Error::Unauthorized(self.message())
             }
             CodeError::NothingPending | CodeError::NotEnabled => Error::Conflict(self.message()),
@@ -109,50 +128,52 @@ pub fn normalise(code: &str) -> Result<String, CodeError> {
     Ok(code)
 }
 
-/// The TOTP account the server checks codes with.
-pub fn account(secret: Secret) -> Account {
-    // Digits and period are constants inside the valid ranges.
+/// The TOTP account the server checks codes with, built from [`PERIOD`] and [`DIGITS`].
+pub fn account(secret: Secret) -> Result<Account, Error> {
     Account::new(OtpType::Totp, secret)
+        .with_digits(DIGITS)
+        .and_then(|a| a.with_period(PERIOD))
+        .map_err(|e| Error::internal(anyhow::anyhow!("the server's TOTP parameters: {e}")))
 }
 
 /// The `otpauth://` URI for a new secret: label `PREFIX:login`, issuer `PREFIX`.
-pub fn setup_uri(prefix: &str, login: &str, secret: &Secret) -> String {
-    authbar_core::uri::format(
-        &account(secret.clone()).with_label(Some(prefix.to_string()), login.to_string()),
-    )
+pub fn setup_uri(prefix: &str, login: &str, secret: &Secret) -> Result<String, Error> {
+    Ok(authbar_core::uri::format(
+        &account(secret.clone())?.with_label(Some(prefix.to_string()), login.to_string()),
+    ))
 }
 
-/// Whether the user may try a code now (throttle and lock), and the code in its normal form.
-fn admit(user: &User, code: &str, now: u64) -> Result<String, CodeError> {
-    gate(user, now as i64)?;
-    normalise(code)
+/// Reserves one attempt on the user's code counter before any code is checked (finding 2): the
+/// attempt counts as a failure until [`users::reset_failures`] refunds it. `Ok(Ok(failures))` when
+/// it may go ahead.
+async fn reserve(state: &AppState, user: &User, now: i64) -> Result<Result<i64, CodeError>, Error> {
+    let id = user.id;
+    let attempt = state
+        .db
+        .call(move |conn| users::reserve_attempt(conn, id, Counter::Otp, now))
+        .await?;
+    Ok(match attempt {
+        Attempt::Granted(failures) => Ok(failures),
+        Attempt::Refused(Gate::Locked) => Err(CodeError::Locked),
+        Attempt::Refused(Gate::Wait(s)) => Err(CodeError::Throttled(s)),
+        // Unlocked by another process between the two statements: just try again.
+        Attempt::Refused(Gate::Open) => Err(CodeError::Throttled(1)),
+    })
 }
 
-fn gate(user: &User, now: i64) -> Result<(), CodeError> {
-    match throttle::gate(user.otp_failures, user.otp_next_try, now) {
-        Gate::Open => Ok(()),
-        Gate::Wait(s) => Err(CodeError::Throttled(s)),
-        Gate::Locked => Err(CodeError::Locked),
-    }
-}
-
-async fn failed(state: &AppState, user: &User, event: &'static str, now: i64) -> Result<(), Error> {
+/// Logs a failed code that [`reserve`] counted.
+async fn failed(
+    state: &AppState,
+    user: &User,
+    event: &'static str,
+    failures: i64,
+    now: i64,
+) -> Result<(), Error> {
     let (id, login) = (user.id, user.login.clone());
     state
         .db
         .call(move |conn| {
-            let n = users::record_failure(conn, id, Counter::Otp, now)?;
-            users::audit(
-                conn,
-                &login,
-                event,
-                &format!("consecutive failures: {n}"),
-                now,
-            )?;
-            if n == throttle::LOCK_AFTER {
-                users::audit(conn, &login, "locked", "too many failed codes", now)?;
-            }
-            Ok(())
+            users::record_failure(conn, id, &login, Counter::Otp, event, failures, now)
         })
         .await?;
     Ok(())
@@ -166,29 +187,19 @@ fn current_secret(state: &AppState, user: &User) -> Result<Secret, Error> {
     Ok(state.key.open(&user.login, sealed)?)
 }
 
-/// Checks a code for a user with 2FA on. With `consume`, the matching step is used up (logins,
-/// deactivation); without, it is only checked (API calls, which repeat within a step).
-pub async fn check(
+/// Uses up the step `m` of a right code and refunds the reserved attempt; a step already used (or an
+/// older one) is a replay, which stays counted as a failure.
+async fn use_up(
     state: &AppState,
     user: &User,
-    code: &str,
-    consume: bool,
+    m: Match,
+    now: u64,
 ) -> Result<Result<Match, CodeError>, Error> {
-    let now = state.clock.now_secs();
-    let code = match admit(user, code, now) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(e)),
-    };
-    let secret = current_secret(state, user)?;
-    let Some(m) = account(secret).verify(&code, now, WINDOW) else {
-        failed(state, user, "code_failed", now as i64).await?;
-        return Ok(Err(CodeError::Wrong));
-    };
     let (id, login) = (user.id, user.login.clone());
     let accepted = state
         .db
         .call(move |conn| {
-            let ok = !consume || users::consume_step(conn, id, m.step)?;
+            let ok = users::consume_step(conn, id, m.step)?;
             if ok {
                 users::reset_failures(conn, id, Counter::Otp)?;
             } else {
@@ -197,13 +208,37 @@ pub async fn check(
             Ok(ok)
         })
         .await?;
-    if accepted {
-        Ok(Ok(m))
+    Ok(if accepted {
+        Ok(m)
     } else {
-        Ok(Err(CodeError::Replayed {
+        Err(CodeError::Replayed {
             wait: PERIOD - now % PERIOD,
-        }))
-    }
+        })
+    })
+}
+
+/// Checks a code for a user with 2FA on and uses up its step: every step is accepted once per user,
+/// on the web and the API alike (RFC 6238 §5.2; finding 3).
+pub async fn check(
+    state: &AppState,
+    user: &User,
+    code: &str,
+) -> Result<Result<Match, CodeError>, Error> {
+    let now = state.clock.now_secs();
+    let code = match normalise(code) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let secret = current_secret(state, user)?;
+    let failures = match reserve(state, user, now as i64).await? {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    let Some(m) = account(secret)?.verify(&code, now, WINDOW) else {
+        failed(state, user, "code_failed", failures, now as i64).await?;
+        return Ok(Err(CodeError::Wrong));
+    };
+    use_up(state, user, m, now).await
 }
 
 /// Generates a new secret, stores it as the user's pending key (replacing any earlier one) and returns
@@ -211,7 +246,7 @@ pub async fn check(
 pub async fn new_pending(state: &AppState, user: &User) -> Result<(Secret, String), Error> {
     let secret = crate::crypto::new_totp_secret()?;
     let sealed = state.key.seal(&user.login, &secret)?;
-    let uri = setup_uri(&state.issuer, &user.login, &secret);
+    let uri = setup_uri(&state.issuer, &user.login, &secret)?;
     let (id, now) = (user.id, state.clock.now_secs() as i64);
     state
         .db
@@ -220,38 +255,73 @@ pub async fn new_pending(state: &AppState, user: &User) -> Result<(Secret, Strin
     Ok((secret, uri))
 }
 
-/// The pending key and its URI, if one is waiting.
+/// The pending key and its URI, if one is waiting (created at or after `since`, unix seconds).
 pub async fn current_pending(
     state: &AppState,
     user: &User,
+    since: i64,
 ) -> Result<Option<(Secret, String)>, Error> {
     let id = user.id;
-    let Some(sealed) = state.db.call(move |conn| users::pending(conn, id)).await? else {
+    let Some(sealed) = state
+        .db
+        .call(move |conn| users::pending_since(conn, id, since))
+        .await?
+    else {
         return Ok(None);
     };
     let secret = state.key.open(&user.login, &sealed)?;
-    let uri = setup_uri(&state.issuer, &user.login, &secret);
+    let uri = setup_uri(&state.issuer, &user.login, &secret)?;
     Ok(Some((secret, uri)))
 }
 
-/// Activates the pending key with a code (see the module rules). Replaces an earlier secret.
+/// How a request proves that it holds the key in use now (to replace or turn it off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurrentKey<'a> {
+    /// No code was given.
+    Missing,
+    /// A code typed for this request: checked and used up.
+    Code(&'a str),
+    /// This very request already used up a current code (an API call authenticated with `?otp=`).
+    UsedUp,
+}
+
+/// Activates the pending key with a code from the new device (see the module rules). When 2FA is on
+/// already, this replaces the device and needs a current code of the key in use, which is used up
+/// (finding 4); otherwise `current` is ignored. The user's other sessions end (finding 5).
 pub async fn activate(
     state: &AppState,
     user: &User,
     code: &str,
+    current: CurrentKey<'_>,
+    keep: KeepSession,
 ) -> Result<Result<(), CodeError>, Error> {
     let now = state.clock.now_secs();
-    let code = match admit(user, code, now) {
+    let code = match normalise(code) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
+    };
+    let current = match (user.has_2fa(), current) {
+        (false, _) | (true, CurrentKey::UsedUp) => None,
+        (true, CurrentKey::Missing) => return Ok(Err(CodeError::CurrentCodeNeeded)),
+        (true, CurrentKey::Code(c)) if c.trim().is_empty() => {
+            return Ok(Err(CodeError::CurrentCodeNeeded));
+        }
+        (true, CurrentKey::Code(c)) => match normalise(c) {
+            Ok(c) => Some((c, current_secret(state, user)?)),
+            Err(e) => return Ok(Err(e)),
+        },
     };
     let id = user.id;
     let Some(sealed) = state.db.call(move |conn| users::pending(conn, id)).await? else {
         return Ok(Err(CodeError::NothingPending));
     };
-    let account = account(state.key.open(&user.login, &sealed)?);
+    let failures = match reserve(state, user, now as i64).await? {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    let account = account(state.key.open(&user.login, &sealed)?)?;
     let Some(m) = account.verify(&code, now, WINDOW) else {
-        failed(state, user, "activation_failed", now as i64).await?;
+        failed(state, user, "activation_failed", failures, now as i64).await?;
         if let Some(far) = account.verify(&code, now, SKEW_SEARCH) {
             // The code's step covers device times [step·P, step·P + P − 1].
             let start = far.step as i64 * PERIOD as i64 - now as i64;
@@ -262,10 +332,26 @@ pub async fn activate(
         }
         return Ok(Err(CodeError::Wrong));
     };
+    if let Some((current, secret)) = current {
+        // The old device's code, under the same reserved attempt.
+        let Some(old) = self::account(secret)?.verify(&current, now, WINDOW) else {
+            failed(state, user, "replace_failed", failures, now as i64).await?;
+            return Ok(Err(CodeError::Wrong));
+        };
+        if let Err(e) = use_up(state, user, old, now).await? {
+            return Ok(Err(e));
+        }
+    }
     let prefix = state.issuer.clone();
     let activated = state
         .db
-        .call(move |conn| users::activate(conn, id, &sealed, &prefix, m.step, now as i64))
+        .call(move |conn| {
+            let done = users::activate(conn, id, &sealed, &prefix, m.step, now as i64)?;
+            if done {
+                users::end_sessions(conn, id, &keep)?;
+            }
+            Ok(done)
+        })
         .await?;
     if !activated {
         // Another set-up page replaced the key between our read and the write.
@@ -274,21 +360,32 @@ pub async fn activate(
     Ok(Ok(()))
 }
 
-/// Deactivation by the user: needs a current code (the "deactivation code"), which is used up.
+/// Deactivation by the user: needs a current code (the "deactivation code"), which is used up. The
+/// user's other sessions end (finding 5).
 pub async fn deactivate(
     state: &AppState,
     user: &User,
-    code: &str,
+    current: CurrentKey<'_>,
+    keep: KeepSession,
 ) -> Result<Result<(), CodeError>, Error> {
     if !user.has_2fa() {
         return Ok(Err(CodeError::NotEnabled));
     }
-    match check(state, user, code, true).await? {
-        Ok(_) => {
-            let (login, now) = (user.login.clone(), state.clock.now_secs() as i64);
+    let proved = match current {
+        CurrentKey::Missing => Err(CodeError::Malformed),
+        CurrentKey::Code(code) => check(state, user, code).await?.map(|_| ()),
+        CurrentKey::UsedUp => Ok(()),
+    };
+    match proved {
+        Ok(()) => {
+            let (id, login, now) = (user.id, user.login.clone(), state.clock.now_secs() as i64);
             state
                 .db
-                .call(move |conn| users::clear_2fa(conn, &login, "2fa_deactivated", "self", now))
+                .call(move |conn| {
+                    users::clear_2fa(conn, &login, "2fa_deactivated", "self", now)?;
+                    users::end_sessions(conn, id, &keep)?;
+                    Ok(())
+                })
                 .await?;
             Ok(Ok(()))
         }
@@ -309,16 +406,25 @@ mod tests {
     }
 
     #[test]
-    fn skew_message_gives_direction_and_range() {
+    fn skew_message_gives_the_range_first_and_the_bound_that_matters() {
         let m = CodeError::Skew { from: 40, to: 69 }.message();
         assert!(
-            m.contains("about 54 seconds ahead of the server's (between 40 and 69 seconds)"),
+            m.contains(
+                "clock is between 40 and 69 seconds ahead of the server's: at least 40 seconds"
+            ),
             "{m}"
         );
+        assert!(!m.contains("about"), "{m}");
         let m = CodeError::Skew { from: -69, to: -40 }.message();
         assert!(
-            m.contains("behind the server's (between 40 and 69 seconds)"),
+            m.contains("between 40 and 69 seconds behind the server's: at least 40 seconds"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn the_account_uses_the_servers_period_and_digits() {
+        let a = account(Secret::from_bytes(vec![1; 20]).unwrap()).unwrap();
+        assert_eq!((a.period(), a.digits()), (PERIOD, DIGITS));
     }
 }

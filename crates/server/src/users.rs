@@ -1,9 +1,9 @@
 //! Users and their two-factor state in the database (synchronous; callers run it via `Db::call`).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::throttle;
+use crate::throttle::{self, Gate};
 
 /// A user row, without secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,47 +67,132 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
+/// Why an operation on a user failed. Handlers convert it once into an HTTP status
+/// (`From<UserError> for crate::error::Error`); the database's own text never reaches a user.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UserError {
+    /// The login breaks the naming rule (the login as given, shortened for display).
+    BadLogin(String),
+    /// A new password breaks the length rule (its length in characters).
+    BadPassword(usize),
+    /// The login exists already.
+    LoginTaken(String),
+    /// No user has this login.
+    NoSuchUser(String),
+    /// The database failed (logged where it is converted, never shown).
+    Database(anyhow::Error),
+}
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UserError::BadLogin(login) => write!(
+                f,
+                "a login must be 1 to {MAX_LOGIN_CHARS} letters, digits or . _ - @, got '{}'",
+                login.escape_debug()
+            ),
+            UserError::BadPassword(n) => write!(
+                f,
+                "a password must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long, this one has {n}"
+            ),
+            UserError::LoginTaken(login) => write!(f, "the login '{login}' is already taken"),
+            UserError::NoSuchUser(login) => write!(f, "no user with the login '{login}'"),
+            UserError::Database(e) => write!(f, "database error: {e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for UserError {}
+
+impl From<rusqlite::Error> for UserError {
+    fn from(e: rusqlite::Error) -> Self {
+        UserError::Database(e.into())
+    }
+}
+
+impl From<anyhow::Error> for UserError {
+    fn from(e: anyhow::Error) -> Self {
+        UserError::Database(e)
+    }
+}
+
+/// The longest login, in characters.
+pub const MAX_LOGIN_CHARS: usize = 64;
+/// The shortest new password (NIST SP 800-63B §5.1.1).
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// The longest password (it bounds hashing work).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
 /// Checks a login name: 1–64 characters of letters, digits, `.`, `_`, `-` or `@`.
-pub fn check_login(login: &str) -> Result<()> {
+pub fn check_login(login: &str) -> Result<(), UserError> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
-    if login.is_empty() || login.chars().count() > 64 || !login.chars().all(ok_char) {
-        bail!(
-            "a login must be 1 to 64 letters, digits or . _ - @, got '{}'",
-            login.escape_debug()
-        );
+    if login.is_empty() || login.chars().count() > MAX_LOGIN_CHARS || !login.chars().all(ok_char) {
+        // A 100 KB login is named by its start only.
+        let shown: String = login.chars().take(MAX_LOGIN_CHARS + 1).collect();
+        return Err(UserError::BadLogin(shown));
     }
     Ok(())
 }
 
 /// Checks a new password: 8 to 1024 characters (NIST SP 800-63B §5.1.1 minimum; the maximum bounds
 /// hashing work).
-pub fn check_password(password: &str) -> Result<()> {
+pub fn check_password(password: &str) -> Result<(), UserError> {
     let n = password.chars().count();
-    if !(8..=1024).contains(&n) {
-        bail!("a password must be 8 to 1024 characters long, this one has {n}");
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+        return Err(UserError::BadPassword(n));
     }
     Ok(())
 }
 
 /// Finds a user by login.
 pub fn find(conn: &Connection, login: &str) -> Result<Option<User>> {
+    // Cached statements: these run on every request.
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM csuzivatel WHERE jmeno = ?1"),
-            [login],
-            from_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM csuzivatel WHERE jmeno = ?1"
+        ))?
+        .query_row([login], from_row)
         .optional()?)
 }
 
 /// Finds a user by id.
 pub fn find_id(conn: &Connection, id: i64) -> Result<Option<User>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM csuzivatel WHERE id = ?1"),
-            [id],
-            from_row,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM csuzivatel WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// What a token (stored as its hash) names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A browser's signed-in session.
+    WebSession,
+    /// An API client's session (`X-authSessionId`).
+    ApiSession,
+    /// A login waiting for its code.
+    PendingLogin,
+}
+
+/// The user a live token names, in one query.
+pub fn find_by_token(
+    conn: &Connection,
+    kind: TokenKind,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<User>> {
+    let (table, only) = match kind {
+        TokenKind::WebSession => ("sessions", " AND kind = 'web'"),
+        TokenKind::ApiSession => ("sessions", " AND kind = 'api'"),
+        TokenKind::PendingLogin => ("pending_logins", ""),
+    };
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM {table} JOIN csuzivatel ON csuzivatel.id = {table}.user_id \
+             WHERE token_hash = ?1 AND expires_at > ?2{only}"
+        ))?
+        .query_row(params![token_hash, now], from_row)
         .optional()?)
 }
 
@@ -132,7 +217,7 @@ pub fn create(
     password_hash: &str,
     admin: bool,
     now: i64,
-) -> Result<User> {
+) -> Result<User, UserError> {
     check_login(login)?;
     let role = if admin { "admin" } else { "user" };
     let inserted = conn.execute(
@@ -140,10 +225,10 @@ pub fn create(
         params![login, password_hash, role, now],
     )?;
     if inserted == 0 {
-        bail!("the login '{login}' is already taken");
+        return Err(UserError::LoginTaken(login.to_string()));
     }
     audit(conn, login, "user_created", role, now)?;
-    find(conn, login)?.ok_or_else(|| anyhow::anyhow!("user vanished after insert"))
+    find(conn, login)?.ok_or_else(|| UserError::NoSuchUser(login.to_string()))
 }
 
 /// Marks a user's password as one-time (generated): it must be changed at the next login.
@@ -156,15 +241,20 @@ pub fn require_password_change(conn: &Connection, login: &str) -> Result<()> {
 }
 
 /// Replaces a password hash, clears the password throttle and any one-time flag.
-pub fn set_password(conn: &Connection, login: &str, password_hash: &str, now: i64) -> Result<()> {
+pub fn set_password(
+    conn: &Connection,
+    login: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), UserError> {
     let n = conn.execute(
         "UPDATE csuzivatel SET heslo = ?2, pw_failures = 0, pw_next_try = 0, must_change_password = 0 WHERE jmeno = ?1",
         params![login, password_hash],
     )?;
     if n == 0 {
-        bail!("no user with the login '{login}'");
+        return Err(UserError::NoSuchUser(login.to_string()));
     }
-    audit(conn, login, "password_set", "", now)
+    Ok(audit(conn, login, "password_set", "", now)?)
 }
 
 /// Records an event.
@@ -186,6 +276,14 @@ pub enum Counter {
 }
 
 impl Counter {
+    /// The audit detail of a lock by this counter.
+    pub fn lock_reason(self) -> &'static str {
+        match self {
+            Counter::Password => "too many failed passwords",
+            Counter::Otp => "too many failed codes",
+        }
+    }
+
     fn columns(self) -> (&'static str, &'static str) {
         match self {
             Counter::Password => ("pw_failures", "pw_next_try"),
@@ -194,21 +292,100 @@ impl Counter {
     }
 }
 
-/// Counts a failure and sets the back-off; returns the new failure count.
-pub fn record_failure(conn: &Connection, user_id: i64, counter: Counter, now: i64) -> Result<i64> {
+/// The outcome of [`reserve_attempt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The attempt may be checked; it is already counted as this many consecutive failures, and is
+    /// refunded with [`reset_failures`] if it succeeds.
+    Granted(i64),
+    /// Refused without checking anything.
+    Refused(Gate),
+}
+
+/// Reserves one attempt on a counter, atomically: if the gate is open at `now`, counts the attempt as
+/// a failure and sets the back-off in one conditional `UPDATE`, so that of concurrent attempts only
+/// as many pass as the throttle allows (issue 10, finding 2). A database error here means nothing was
+/// checked (finding 13).
+pub fn reserve_attempt(
+    conn: &Connection,
+    user_id: i64,
+    counter: Counter,
+    now: i64,
+) -> Result<Attempt> {
     let (failures, next) = counter.columns();
-    let count: i64 = conn.query_row(
-        &format!(
-            "UPDATE csuzivatel SET {failures} = {failures} + 1 WHERE id = ?1 RETURNING {failures}"
-        ),
-        [user_id],
-        |r| r.get(0),
+    let granted: Option<i64> = conn
+        .query_row(
+            &format!(
+                "UPDATE csuzivatel SET {failures} = {failures} + 1, {next} = {} \
+                 WHERE id = ?1 AND {next} <= ?2 AND {failures} < {} RETURNING {failures}",
+                throttle::next_try_sql(failures, "?2"),
+                throttle::LOCK_AFTER
+            ),
+            params![user_id, now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(n) = granted {
+        return Ok(Attempt::Granted(n));
+    }
+    let (f, n): (i64, i64) = conn
+        .query_row(
+            &format!("SELECT {failures}, {next} FROM csuzivatel WHERE id = ?1"),
+            [user_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| anyhow::anyhow!("user {user_id} vanished during a login"))?;
+    Ok(Attempt::Refused(throttle::gate(f, n, now)))
+}
+
+/// Records a failed attempt that [`reserve_attempt`] counted as the `failures`-th: the audit entry
+/// and, at the lock, the lock's entry and the end of every session (finding 5).
+pub fn record_failure(
+    conn: &Connection,
+    user_id: i64,
+    login: &str,
+    counter: Counter,
+    event: &str,
+    failures: i64,
+    now: i64,
+) -> Result<()> {
+    audit(
+        conn,
+        login,
+        event,
+        &format!("consecutive failures: {failures}"),
+        now,
     )?;
-    conn.execute(
-        &format!("UPDATE csuzivatel SET {next} = ?2 WHERE id = ?1"),
-        params![user_id, throttle::next_try(count, now)],
+    if failures == throttle::LOCK_AFTER {
+        audit(conn, login, "locked", counter.lock_reason(), now)?;
+        end_sessions(conn, user_id, &KeepSession::None)?;
+    }
+    Ok(())
+}
+
+/// Which of a user's sessions survive [`end_sessions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeepSession {
+    /// End them all (an administrator's or the command line's change, a lock).
+    None,
+    /// Keep the one with this token hash (the user's own change, made in that session).
+    This(String),
+}
+
+/// Ends a user's sessions (web and API) and pending logins, except the one to keep; returns how many
+/// sessions ended. Called on every change of credentials: password, 2FA on or off, lock (finding 5).
+pub fn end_sessions(conn: &Connection, user_id: i64, keep: &KeepSession) -> Result<usize> {
+    let keep = match keep {
+        KeepSession::None => "",
+        KeepSession::This(hash) => hash.as_str(),
+    };
+    let n = conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash != ?2",
+        params![user_id, keep],
     )?;
-    Ok(count)
+    conn.execute("DELETE FROM pending_logins WHERE user_id = ?1", [user_id])?;
+    Ok(n)
 }
 
 /// Clears a counter after a success.
@@ -256,6 +433,17 @@ pub fn pending(conn: &Connection, user_id: i64) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// The pending secret, if one was stored at or after `since` (unix seconds).
+pub fn pending_since(conn: &Connection, user_id: i64, since: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT secret FROM pending_2fa WHERE user_id = ?1 AND created_at >= ?2",
+            params![user_id, since],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Turns 2FA on with the pending secret, in one transaction: the secret, its prefix and the accepted
 /// step are written together and the pending row is removed, or nothing changes. Returns false when the
 /// pending secret changed meanwhile (another set-up page was opened).
@@ -294,6 +482,20 @@ pub fn activate(
     Ok(true)
 }
 
+/// One sealed secret (active or pending) with the login it is bound to, if the database holds any:
+/// what proves at start-up that the key file is the right one.
+pub fn any_sealed_secret(conn: &Connection) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT jmeno, otpsecret FROM csuzivatel WHERE otpsecret IS NOT NULL \
+             UNION ALL SELECT u.jmeno, p.secret FROM pending_2fa p JOIN csuzivatel u ON u.id = p.user_id \
+             LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 /// Turns 2FA off (the trigger clears the rest of the 2FA state). Returns whether it was on.
 pub fn clear_2fa(conn: &Connection, login: &str, event: &str, by: &str, now: i64) -> Result<bool> {
     let n = conn.execute(
@@ -307,13 +509,13 @@ pub fn clear_2fa(conn: &Connection, login: &str, event: &str, by: &str, now: i64
 }
 
 /// Clears both throttles (the administrator's unlock). Fails for an unknown login.
-pub fn unlock(conn: &Connection, login: &str, by: &str, now: i64) -> Result<()> {
+pub fn unlock(conn: &Connection, login: &str, by: &str, now: i64) -> Result<(), UserError> {
     let n = conn.execute(
         "UPDATE csuzivatel SET pw_failures = 0, pw_next_try = 0, otp_failures = 0, otp_next_try = 0 WHERE jmeno = ?1",
         [login],
     )?;
     if n == 0 {
-        bail!("no user with the login '{login}'");
+        return Err(UserError::NoSuchUser(login.to_string()));
     }
-    audit(conn, login, "unlocked", by, now)
+    Ok(audit(conn, login, "unlocked", by, now)?)
 }

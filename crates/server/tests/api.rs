@@ -125,6 +125,8 @@ async fn qr_endpoint_activation_and_the_otp_rule() {
         v["error"]["message"],
         "Two-factor authentication is on for novak: add ?otp=<current code> to the request."
     );
+    // The activation used this step's code up: the next step's code authenticates calls.
+    server.advance(30);
     let code = code_at(&secret, server.now());
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let resp = api
@@ -138,13 +140,22 @@ async fn qr_endpoint_activation_and_the_otp_rule() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["winstrom"]["uzivatel"][0]["twoPhaseAuthEnabled"], "true");
-    // API calls may repeat a code within its step (scripts make several calls).
-    assert_eq!(
+    // A code is used up by the call (RFC 6238 §5.2); scripts that make several calls per step start
+    // an API session instead (tests/security.rs).
+    let (status, v) = json_of(
         api.get(&format!("/u/novak.json?otp={code}"), Some(me))
-            .await
-            .status(),
-        StatusCode::OK
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already been used")
     );
+    server.advance(30);
+    let code = code_at(&secret, server.now());
     let xml = api.get(&format!("/u/novak.xml?otp={code}"), Some(me)).await;
     assert_eq!(
         xml.headers()["content-type"],
@@ -168,8 +179,8 @@ async fn qr_endpoint_activation_and_the_otp_rule() {
         .await,
     )
     .await;
-    // The otp authenticated the call; the same step cannot also be the deactivation code? It can: API
-    // checks do not use the step up, deactivation does.
+    // The otp authenticated the call and was used up by it; the same code in the body is that proof,
+    // not a replay.
     assert_eq!(
         (status, &v["twoPhaseAuthEnabled"]),
         (StatusCode::OK, &json!(false)),

@@ -1,32 +1,27 @@
 //! "Company Users": the administrator's list, user creation, "Disable Two-Factor Authentication"
-//! (the lost-phone path) and unlocking.
+//! (the lost-phone path, confirmed on its own page first) and unlocking.
 
-use axum::extract::rejection::FormRejection;
+use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::error::Error;
 use crate::html::{alert, csrf_field, esc, page};
-use crate::routes::read_form;
-use crate::session::{SignedIn, check_csrf};
-use crate::users;
-use crate::{AppState, crypto};
+use crate::session::{CsrfForm, SignedIn};
+use crate::users::{self, KeepSession, UserError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(list).post(create))
-        .route("/admin/users/{login}/disable-2fa", post(disable_2fa))
+        .route(
+            "/admin/users/{login}/disable-2fa",
+            get(confirm_disable_2fa).post(disable_2fa),
+        )
         .route("/admin/users/{login}/unlock", post(unlock))
-}
-
-/// The checks every administrator form passes first: an administrator, and the form's CSRF token.
-fn admin_post(signed: &SignedIn, headers: &HeaderMap, csrf: &str) -> Result<(), Response> {
-    require_admin(signed).map_err(IntoResponse::into_response)?;
-    check_csrf(headers, csrf).map_err(IntoResponse::into_response)
 }
 
 /// Who acts (for the audit log) and when.
@@ -37,13 +32,15 @@ fn actor(state: &AppState, signed: &SignedIn) -> (String, i64) {
     )
 }
 
-fn require_admin(signed: &SignedIn) -> Result<(), Error> {
+/// Everything here needs an administrator; others get 403 on a page that keeps their navigation.
+fn require_admin(signed: &SignedIn) -> Result<(), Response> {
     if signed.user.admin {
         Ok(())
     } else {
-        Err(Error::Forbidden(
-            "Only an administrator can manage company users.".into(),
-        ))
+        Err(
+            Error::Forbidden("Only an administrator can manage company users.".into())
+                .page_for(signed),
+        )
     }
 }
 
@@ -62,9 +59,9 @@ async fn render(
         let path = encode_path(&u.login);
         let mut actions = String::new();
         if u.has_2fa() {
+            // A link to a confirmation page: turning 2FA off is not undone by a second click.
             actions.push_str(&format!(
-                "<form class=\"inline\" method=\"post\" action=\"/admin/users/{path}/disable-2fa\">{csrf}\
-                 <button type=\"submit\" aria-label=\"Disable Two-Factor Authentication for {login}\">Disable Two-Factor Authentication</button></form> "
+                "<a href=\"/admin/users/{path}/disable-2fa\" aria-label=\"Disable Two-Factor Authentication for {login}\">Disable Two-Factor Authentication</a> "
             ));
         }
         if u.locked() || u.pw_failures > 0 || u.otp_failures > 0 {
@@ -110,14 +107,12 @@ fn encode_path(login: &str) -> String {
         .collect()
 }
 
-fn nav(s: &SignedIn) -> Option<(&str, bool, &str)> {
-    Some((&s.user.login, s.user.admin, &s.csrf))
-}
-
-async fn list(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Error> {
+async fn list(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Response> {
     require_admin(&signed)?;
-    let body = render(&state, &signed, None).await?;
-    Ok(page("Company Users", nav(&signed), &body).into_response())
+    let body = render(&state, &signed, None)
+        .await
+        .map_err(|e| e.page_for(&signed))?;
+    Ok(page("Company Users", Some(&signed), &body).into_response())
 }
 
 #[derive(Deserialize)]
@@ -125,8 +120,6 @@ struct CreateForm {
     login: String,
     password: String,
     admin: Option<String>,
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn respond(
@@ -137,34 +130,26 @@ async fn respond(
 ) -> Result<Response, Response> {
     let body = render(state, signed, Some(message))
         .await
-        .map_err(IntoResponse::into_response)?;
-    Ok((status, page("Company Users", nav(signed), &body)).into_response())
+        .map_err(|e| e.page_for(signed))?;
+    Ok((status, page("Company Users", Some(signed), &body)).into_response())
 }
 
 async fn create(
     State(state): State<AppState>,
     signed: SignedIn,
-    headers: HeaderMap,
-    form: Result<Form<CreateForm>, FormRejection>,
+    CsrfForm(form): CsrfForm<CreateForm>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    admin_post(&signed, &headers, &form.csrf)?;
+    require_admin(&signed)?;
     let login = form.login.trim().to_string();
     if let Err(e) = users::check_login(&login).and_then(|()| users::check_password(&form.password))
     {
-        return respond(
-            &state,
-            &signed,
-            StatusCode::BAD_REQUEST,
-            (&e.to_string(), false),
-        )
-        .await;
+        return refused(&state, &signed, e).await;
     }
-    let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || crypto::hash_password(&password))
+    let hash = state
+        .hashers
+        .hash(form.password)
         .await
-        .map_err(|e| Error::Internal(e.into()).into_response())?
-        .map_err(|e| Error::Internal(e).into_response())?;
+        .map_err(|e| e.page_for(&signed))?;
     let (now, admin, new_login) = (
         state.clock.now_secs() as i64,
         form.admin.is_some(),
@@ -174,7 +159,7 @@ async fn create(
         .db
         .call(move |conn| Ok(users::create(conn, &new_login, &hash, admin, now)))
         .await;
-    match created.map_err(|e| Error::Internal(e).into_response())? {
+    match created.map_err(|e| Error::from(e).page_for(&signed))? {
         Ok(_) => {
             respond(
                 &state,
@@ -184,50 +169,76 @@ async fn create(
             )
             .await
         }
-        Err(e) => {
-            respond(
-                &state,
-                &signed,
-                StatusCode::CONFLICT,
-                (&e.to_string(), false),
-            )
-            .await
-        }
+        Err(e) => refused(&state, &signed, e).await,
+    }
+}
+
+/// The list again with why a user operation was refused (its status and rule), or the error page
+/// when the database failed.
+async fn refused(state: &AppState, signed: &SignedIn, e: UserError) -> Result<Response, Response> {
+    let e = Error::from(e);
+    match e {
+        Error::Internal(_) | Error::Unavailable(_) => Err(e.page_for(signed)),
+        e => respond(state, signed, e.status(), (&e.message(), false)).await,
     }
 }
 
 #[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
+struct Nothing {}
+
+/// "Disable Two-Factor Authentication" asks first: what it does, and a button to confirm.
+async fn confirm_disable_2fa(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(login): Path<String>,
+) -> Result<Response, Response> {
+    require_admin(&signed)?;
+    let lookup = login.clone();
+    let user = state
+        .db
+        .call(move |conn| users::find(conn, &lookup))
+        .await
+        .map_err(|e| Error::from(e).page_for(&signed))?;
+    let Some(user) = user else {
+        return respond(
+            &state,
+            &signed,
+            StatusCode::NOT_FOUND,
+            (&format!("There is no user {login}."), false),
+        )
+        .await;
+    };
+    let name = esc(&user.login);
+    let body = format!(
+        "<p>Turn two-factor authentication off for <strong>{name}</strong>? Do this when the phone or authenticator          is lost. {name} then logs in with the password alone, every session of {name} ends, and {name} sets up          a new device under Set Up Authentication.</p>         <form method=\"post\" action=\"/admin/users/{}/disable-2fa\">{}\
+         <button type=\"submit\">Disable Two-Factor Authentication</button> <a href=\"/admin/users\">Cancel</a></form>",
+        encode_path(&user.login),
+        csrf_field(&signed.csrf)
+    );
+    Ok(page("Disable Two-Factor Authentication", Some(&signed), &body).into_response())
 }
 
 async fn disable_2fa(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(login): Path<String>,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    CsrfForm(Nothing {}): CsrfForm<Nothing>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    admin_post(&signed, &headers, &form.csrf)?;
+    require_admin(&signed)?;
     let ((by, now), target) = (actor(&state, &signed), login.clone());
     let result = state
         .db
         .call(move |conn| {
-            if users::find(conn, &target)?.is_none() {
+            let Some(user) = users::find(conn, &target)? else {
                 return Ok(None);
-            }
-            Ok(Some(users::clear_2fa(
-                conn,
-                &target,
-                "2fa_disabled_by_admin",
-                &by,
-                now,
-            )?))
+            };
+            let changed = users::clear_2fa(conn, &target, "2fa_disabled_by_admin", &by, now)?;
+            // A lost phone may be a stolen one: its owner's sessions end too.
+            users::end_sessions(conn, user.id, &KeepSession::None)?;
+            Ok(Some(changed))
         })
         .await
-        .map_err(|e| Error::Internal(e).into_response())?;
+        .map_err(|e| Error::from(e).page_for(&signed))?;
     match result {
         None => {
             respond(
@@ -263,17 +274,15 @@ async fn unlock(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(login): Path<String>,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    CsrfForm(Nothing {}): CsrfForm<Nothing>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    admin_post(&signed, &headers, &form.csrf)?;
+    require_admin(&signed)?;
     let ((by, now), target) = (actor(&state, &signed), login.clone());
     let result = state
         .db
         .call(move |conn| Ok(users::unlock(conn, &target, &by, now)))
         .await;
-    match result.map_err(|e| Error::Internal(e).into_response())? {
+    match result.map_err(|e| Error::from(e).page_for(&signed))? {
         Ok(()) => {
             respond(
                 &state,
@@ -283,14 +292,6 @@ async fn unlock(
             )
             .await
         }
-        Err(e) => {
-            respond(
-                &state,
-                &signed,
-                StatusCode::NOT_FOUND,
-                (&e.to_string(), false),
-            )
-            .await
-        }
+        Err(e) => refused(&state, &signed, e).await,
     }
 }

@@ -1,191 +1,59 @@
 //! The JSON API. The first three routes mirror ABRA Flexi's REST API:
 //!
 //! - `GET /u/{login}.json`, `GET /u/{login}.xml`: the user record with `twoPhaseAuthEnabled`;
-//! - `GET /u/{login}/qrcode-2fa.png`: a 400×400 QR with a newly generated pending key, which is also
-//!   in the `Secret` response header.
+//! - `GET /u/{login}/qrcode-2fa.png`: a 400×400 QR with the pending key, which is also in the `Secret`
+//!   response header. The key is generated on the first call and the same one is returned for
+//!   [`QR_PENDING_SECS`] after, so repeating the GET changes nothing (finding 9).
 //!
-//! Our own:
+//! Our own (every `POST` takes a JSON body, `{}` when there is nothing to say, so that a cross-site
+//! form cannot send it with the browser's cached Basic credentials; finding 9):
 //!
-//! - `POST /api/2fa/activate` `{"code": "123456"}`: activates the caller's pending key;
-//! - `POST /api/2fa/deactivate` `{"code": "123456"}`: the caller turns 2FA off with a current code;
-//! - `POST /api/users/{login}/2fa/disable`: an administrator turns another user's 2FA off;
-//! - `POST /api/users/{login}/unlock`: an administrator clears a user's lock;
-//! - `GET /api/time`: the server time (`unixMs`), for checking a device's clock. No authentication.
+//! - `POST /api/session` `{}`: starts an API session (Basic, and `?otp=` with 2FA on); answers
+//!   `{"authSessionId": …, "expiresInSecs": 600}`; later calls send `X-authSessionId: …` instead of
+//!   credentials. `DELETE /api/session` ends it.
+//! - `POST /api/2fa/activate` `{"code": "123456"}`: activates the caller's pending key; when 2FA is on
+//!   this replaces the device and needs a current code of the old key too: the call's `?otp=`, or
+//!   `"currentCode"` in the body (finding 4);
+//! - `POST /api/2fa/deactivate` `{"code": "123456"}`: the caller turns 2FA off with a current code
+//!   (the call's own `?otp=` counts when it is the same code);
+//! - `POST /api/users/{login}/2fa/disable` `{}`: an administrator turns another user's 2FA off;
+//! - `POST /api/users/{login}/unlock` `{}`: an administrator clears a user's lock;
+//! - `GET /api/time`: the server time (`unixMs`), for checking a device's clock. No authentication,
+//!   and readable from any origin (CORS `*`, no credentials), so the extension can compare clocks.
 //!
-//! Every other call authenticates with HTTP Basic. When the caller has 2FA on, the call must also carry
-//! `?otp=<current code>`, else 401 says so. A wrong login and a wrong password give the same 401 after
-//! the same Argon2 work. Verified credentials are remembered in memory for 60 seconds (keyed by a salted
-//! hash that includes the stored password hash, so a password change ends it), so scripts making many
-//! calls pay for Argon2 once a minute; the `otp` is checked on every call.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! Authentication is in [`super::api_auth`].
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::request::Parts;
+use axum::extract::{Path, State};
+use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
+use super::api_auth::{ApiUser, Via};
 use crate::error::{ApiError, Error};
 use crate::html::esc;
-use crate::throttle::{self, Gate};
-use crate::twofa;
-use crate::users::{self, User};
-use crate::{AppState, passwords, qrpng};
+use crate::session::{self, API_SESSION_SECS};
+use crate::twofa::{self, CurrentKey, Purpose};
+use crate::users::{self, KeepSession, User};
+use crate::{AppState, qrpng};
+
+/// How long `GET /u/{login}/qrcode-2fa.png` keeps answering with the same pending key.
+pub const QR_PENDING_SECS: i64 = 10 * 60;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/u/{file}", get(user_record))
         .route("/u/{login}/qrcode-2fa.png", get(qrcode_png))
+        .route("/api/session", post(start_session).delete(end_session))
         .route("/api/2fa/activate", post(activate))
         .route("/api/2fa/deactivate", post(deactivate))
         .route("/api/users/{login}/2fa/disable", post(admin_disable))
         .route("/api/users/{login}/unlock", post(admin_unlock))
         .route("/api/time", get(time))
-}
-
-/// Credentials verified recently: salted hash → (stored password hash, expiry).
-#[derive(Debug)]
-pub struct AuthCache {
-    salt: [u8; 32],
-    entries: Mutex<HashMap<[u8; 32], (String, i64)>>,
-}
-
-impl Default for AuthCache {
-    fn default() -> Self {
-        AuthCache {
-            salt: crate::crypto::random_bytes().unwrap_or([0x5a; 32]),
-            entries: Mutex::default(),
-        }
-    }
-}
-
-impl AuthCache {
-    const TTL: i64 = 60;
-    const MAX: usize = 10_000;
-
-    fn key(&self, login: &str, password: &str) -> [u8; 32] {
-        let mut h = Sha256::new();
-        h.update(self.salt);
-        h.update(login.as_bytes());
-        h.update([0]);
-        h.update(password.as_bytes());
-        h.finalize().into()
-    }
-
-    fn hit(&self, key: &[u8; 32], user: &User, now: i64) -> bool {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(key)
-            .is_some_and(|(phc, expires)| *expires > now && *phc == user.password_hash)
-    }
-
-    fn remember(&self, key: [u8; 32], user: &User, now: i64) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= Self::MAX {
-            entries.retain(|_, (_, expires)| *expires > now);
-        }
-        entries.insert(key, (user.password_hash.clone(), now + Self::TTL));
-    }
-}
-
-/// A caller authenticated with HTTP Basic and, when its 2FA is on, `?otp=`.
-#[derive(Debug)]
-pub struct ApiUser(pub User);
-
-fn basic_credentials(parts: &Parts) -> Option<(String, String)> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (login, password) = text.split_once(':')?;
-    Some((login.to_string(), password.to_string()))
-}
-
-fn query_param(parts: &Parts, name: &str) -> Option<String> {
-    parts.uri.query()?.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == name).then(|| v.replace('+', " ").replace("%20", " "))
-    })
-}
-
-impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some((login, password)) = basic_credentials(parts) else {
-            return Err(Error::Unauthorized(
-                "Authenticate with HTTP Basic (login and password).".into(),
-            )
-            .into());
-        };
-        let now = state.clock.now_secs() as i64;
-        let key = state.api_auth_cache.key(&login, &password);
-        let lookup = login.clone();
-        let cached = match state
-            .db
-            .call(move |conn| users::find(conn, &lookup))
-            .await?
-        {
-            Some(user) if state.api_auth_cache.hit(&key, &user, now) => {
-                match throttle::gate(user.pw_failures, user.pw_next_try, now) {
-                    Gate::Open if !user.locked() => Some(user),
-                    Gate::Wait(s) => return Err(Error::TooMany(s).into()),
-                    _ => return Err(Error::Locked.into()),
-                }
-            }
-            _ => None,
-        };
-        let user = match cached {
-            Some(user) => user,
-            None => {
-                let user =
-                    passwords::check(state, &login, &password)
-                        .await
-                        .map_err(|e| match e {
-                            Error::Unauthorized(_) => {
-                                Error::Unauthorized("Wrong login or password.".into())
-                            }
-                            other => other,
-                        })?;
-                state.api_auth_cache.remember(key, &user, now);
-                user
-            }
-        };
-        if user.must_change_password {
-            return Err(Error::Forbidden(format!(
-                "{} has a one-time password: log in on the web and choose a new one first.",
-                user.login
-            ))
-            .into());
-        }
-        if user.has_2fa() {
-            let Some(otp) = query_param(parts, "otp") else {
-                return Err(Error::Unauthorized(format!(
-                    "Two-factor authentication is on for {}: add ?otp=<current code> to the request.",
-                    user.login
-                ))
-                .into());
-            };
-            if let Err(e) = twofa::check(state, &user, &otp, false).await? {
-                return Err(e.into_error(true).into());
-            }
-        }
-        Ok(ApiUser(user))
-    }
 }
 
 fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, Error> {
@@ -195,7 +63,11 @@ fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, Error> {
 
 /// The target user, when the caller may act on it (itself, or anyone for an administrator).
 async fn target(state: &AppState, caller: &User, login: &str) -> Result<User, Error> {
-    if caller.login != login && !caller.admin {
+    if caller.login == login {
+        // Read moments ago by the authentication of this very request.
+        return Ok(caller.clone());
+    }
+    if !caller.admin {
         return Err(Error::Forbidden(
             "You may act only on your own user; this needs an administrator.".into(),
         ));
@@ -210,9 +82,10 @@ async fn target(state: &AppState, caller: &User, login: &str) -> Result<User, Er
 
 async fn user_record(
     State(state): State<AppState>,
-    ApiUser(caller): ApiUser,
+    api: ApiUser,
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {
+    let caller = api.user;
     let (login, format) = match file.rsplit_once('.') {
         Some((login, "json")) => (login, "json"),
         Some((login, "xml")) => (login, "xml"),
@@ -242,52 +115,114 @@ async fn user_record(
 
 async fn qrcode_png(
     State(state): State<AppState>,
-    ApiUser(caller): ApiUser,
+    api: ApiUser,
     Path(login): Path<String>,
 ) -> Result<Response, ApiError> {
+    let caller = api.user;
     let user = target(&state, &caller, &login).await?;
-    let (secret, uri) = twofa::new_pending(&state, &user).await?;
+    let since = state.clock.now_secs() as i64 - QR_PENDING_SECS;
+    let (secret, uri) = match twofa::current_pending(&state, &user, since).await? {
+        Some(pending) => pending,
+        None => twofa::new_pending(&state, &user).await?,
+    };
     let png = qrpng::png(&uri)?;
     let mut response = ([(CONTENT_TYPE, "image/png")], png).into_response();
     let headers = response.headers_mut();
     headers.insert(
         "Secret",
-        HeaderValue::from_str(&secret.to_base32()).map_err(|e| Error::Internal(e.into()))?,
+        HeaderValue::from_str(&secret.to_base32()).map_err(Error::internal)?,
     );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct CodeBody {
     code: String,
+    #[serde(default)]
+    current_code: Option<String>,
+}
+
+/// Any JSON object: state-changing calls with nothing to say still send `{}` (finding 9).
+#[derive(Deserialize)]
+struct Empty {}
+
+/// Whether `code` is the one this call's `?otp=` already used up.
+fn same_as_otp(api: &ApiUser, code: &str) -> bool {
+    matches!(&api.via, Via::PasswordAndCode(otp) if twofa::normalise(code).is_ok_and(|c| &c == otp))
+}
+
+async fn start_session(
+    State(state): State<AppState>,
+    api: ApiUser,
+    json: Result<Json<Empty>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    body(json)?;
+    if let Via::Session(_) = api.via {
+        return Err(Error::BadRequest(
+            "An API session cannot start another: authenticate with HTTP Basic (and ?otp=) to start one.".into(),
+        )
+        .into());
+    }
+    let token = session::start_api_session(&state, api.user.id).await?;
+    Ok(Json(json!({
+        "authSessionId": token,
+        "expiresInSecs": API_SESSION_SECS,
+        "login": api.user.login,
+    }))
+    .into_response())
+}
+
+async fn end_session(api: ApiUser, State(state): State<AppState>) -> Result<Response, ApiError> {
+    let Via::Session(hash) = api.via else {
+        return Err(Error::BadRequest(
+            "Send the session to end in the X-authSessionId header.".into(),
+        )
+        .into());
+    };
+    session::end_api_session(&state, hash).await?;
+    Ok(Json(json!({ "ended": true })).into_response())
 }
 
 async fn activate(
     State(state): State<AppState>,
-    ApiUser(caller): ApiUser,
+    api: ApiUser,
     json: Result<Json<CodeBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let code = body(json)?.code;
-    match twofa::activate(&state, &caller, &code).await? {
-        Ok(()) => {
-            Ok(Json(json!({ "login": caller.login, "twoPhaseAuthEnabled": true })).into_response())
-        }
-        Err(e) => Err(e.into_error(false).into()),
+    let body = body(json)?;
+    let current = match (&api.via, body.current_code.as_deref()) {
+        (_, Some(c)) if same_as_otp(&api, c) => CurrentKey::UsedUp,
+        (_, Some(c)) => CurrentKey::Code(c),
+        (Via::PasswordAndCode(_), None) => CurrentKey::UsedUp,
+        (_, None) => CurrentKey::Missing,
+    };
+    let keep = api.keep();
+    match twofa::activate(&state, &api.user, &body.code, current, keep).await? {
+        Ok(()) => Ok(
+            Json(json!({ "login": api.user.login, "twoPhaseAuthEnabled": true })).into_response(),
+        ),
+        Err(e) => Err(e.into_error(Purpose::NewKey).into()),
     }
 }
 
 async fn deactivate(
     State(state): State<AppState>,
-    ApiUser(caller): ApiUser,
+    api: ApiUser,
     json: Result<Json<CodeBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let code = body(json)?.code;
-    match twofa::deactivate(&state, &caller, &code).await? {
+    let current = if same_as_otp(&api, &code) {
+        CurrentKey::UsedUp
+    } else {
+        CurrentKey::Code(&code)
+    };
+    let keep = api.keep();
+    match twofa::deactivate(&state, &api.user, current, keep).await? {
         Ok(()) => Ok(
-            Json(json!({ "login": caller.login, "twoPhaseAuthEnabled": false })).into_response(),
+            Json(json!({ "login": api.user.login, "twoPhaseAuthEnabled": false })).into_response(),
         ),
-        Err(e) => Err(e.into_error(true).into()),
+        Err(e) => Err(e.into_error(Purpose::Credential).into()),
     }
 }
 
@@ -310,14 +245,20 @@ async fn admin_target(
 
 async fn admin_disable(
     State(state): State<AppState>,
-    ApiUser(caller): ApiUser,
+    api: ApiUser,
     Path(login): Path<String>,
+    json: Result<Json<Empty>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let (user, by, now) = admin_target(&state, &caller, &login).await?;
-    let target_login = user.login.clone();
+    body(json)?;
+    let (user, by, now) = admin_target(&state, &api.user, &login).await?;
+    let (target_login, target_id) = (user.login.clone(), user.id);
     let was_on = state
         .db
-        .call(move |conn| users::clear_2fa(conn, &target_login, "2fa_disabled_by_admin", &by, now))
+        .call(move |conn| {
+            let changed = users::clear_2fa(conn, &target_login, "2fa_disabled_by_admin", &by, now)?;
+            users::end_sessions(conn, target_id, &KeepSession::None)?;
+            Ok(changed)
+        })
         .await?;
     Ok(
         Json(json!({ "login": user.login, "twoPhaseAuthEnabled": false, "changed": was_on }))
@@ -327,22 +268,27 @@ async fn admin_disable(
 
 async fn admin_unlock(
     State(state): State<AppState>,
-    ApiUser(caller): ApiUser,
+    api: ApiUser,
     Path(login): Path<String>,
+    json: Result<Json<Empty>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let (user, by, now) = admin_target(&state, &caller, &login).await?;
+    body(json)?;
+    let (user, by, now) = admin_target(&state, &api.user, &login).await?;
     let target_login = user.login.clone();
     state
         .db
-        .call(move |conn| users::unlock(conn, &target_login, &by, now))
-        .await?;
+        .call(move |conn| Ok(users::unlock(conn, &target_login, &by, now)))
+        .await??;
     Ok(Json(json!({ "login": user.login, "locked": false })).into_response())
 }
 
+/// The server time. Any origin may read it (the extension compares its clock with the server's;
+/// issue 9): `Access-Control-Allow-Origin: *` and no credentials, on this GET only.
 async fn time(State(state): State<AppState>) -> Response {
     let ms = state.clock.now_ms();
     (
         StatusCode::OK,
+        [(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"))],
         Json(json!({ "unixMs": ms, "unixSecs": ms / 1000 })),
     )
         .into_response()

@@ -1,19 +1,18 @@
 //! Logging in (password, then the code when 2FA is on) and out, and the home page.
 
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router, extract::rejection::FormRejection};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::Error;
 use crate::html::{alert, csrf_field, esc, page};
 use crate::passwords;
-use crate::routes::read_form;
-use crate::session::{self, PendingLogin, SignedIn, check_csrf, csrf_token, with_cookies};
-use crate::twofa;
+use crate::session::{self, CsrfForm, PendingLogin, SignedIn, csrf_token, with_cookies};
+use crate::twofa::{self, Purpose};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,7 +36,7 @@ async fn home(signed: SignedIn) -> Response {
             ""
         }
     );
-    page("Home", Some((&u.login, u.admin, &signed.csrf)), &body).into_response()
+    page("Home", Some(&signed), &body).into_response()
 }
 
 #[derive(Deserialize)]
@@ -48,7 +47,7 @@ struct LoginQuery {
 fn login_form(csrf: &str, login: &str, error: Option<&str>) -> String {
     format!(
         "{}<form method=\"post\" action=\"/login\">{}\
-         <label for=\"login\">Login</label><input type=\"text\" id=\"login\" name=\"login\" value=\"{}\" autocomplete=\"username\" required autofocus>\
+         <label for=\"login\">Login</label><input type=\"text\" id=\"login\" name=\"login\" value=\"{}\" maxlength=\"64\" autocomplete=\"username\" required autofocus>\
          <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
          <div><button type=\"submit\">Log in</button></div></form>",
         alert(error),
@@ -57,8 +56,12 @@ fn login_form(csrf: &str, login: &str, error: Option<&str>) -> String {
     )
 }
 
-async fn login_page(headers: HeaderMap, Query(q): Query<LoginQuery>) -> Result<Response, Error> {
-    let (csrf, cookie) = csrf_token(&headers)?;
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, Error> {
+    let (csrf, cookie) = csrf_token(&state, &headers)?;
     let note = q
         .expired
         .map(|_| "Your login took too long or was already used. Enter your password again.");
@@ -73,23 +76,22 @@ async fn login_page(headers: HeaderMap, Query(q): Query<LoginQuery>) -> Result<R
 struct LoginForm {
     login: String,
     password: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn login_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: Result<Form<LoginForm>, FormRejection>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
     let user = match passwords::check(&state, form.login.trim(), &form.password).await {
         Ok(user) => user,
-        Err(Error::Internal(e)) => return Err(Error::Internal(e).into_response()),
+        Err(e @ (Error::Internal(_) | Error::Unavailable(_))) => return Err(e.into_response()),
         Err(e) => {
-            let body = login_form(&form.csrf, &form.login, Some(&e.message()));
-            return Err((e.status(), page("Log in", None, &body)).into_response());
+            let (csrf, _) = csrf_token(&state, &headers).map_err(IntoResponse::into_response)?;
+            let shown: String = form.login.chars().take(64).collect();
+            let body = login_form(&csrf, &shown, Some(&e.message()));
+            let status = e.status();
+            return Err(e.decorate((status, page("Log in", None, &body)).into_response()));
         }
     };
     if user.has_2fa() {
@@ -118,8 +120,12 @@ fn code_form(csrf: &str, login: &str, error: Option<&str>) -> String {
     )
 }
 
-async fn code_page(pending: PendingLogin, headers: HeaderMap) -> Result<Response, Error> {
-    let (csrf, cookie) = csrf_token(&headers)?;
+async fn code_page(
+    State(state): State<AppState>,
+    pending: PendingLogin,
+    headers: HeaderMap,
+) -> Result<Response, Error> {
+    let (csrf, cookie) = csrf_token(&state, &headers)?;
     let body = code_form(&csrf, &pending.user.login, None);
     Ok(with_cookies(
         page("Verification code", None, &body),
@@ -130,20 +136,16 @@ async fn code_page(pending: PendingLogin, headers: HeaderMap) -> Result<Response
 #[derive(Deserialize)]
 struct CodeForm {
     code: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn code_submit(
     State(state): State<AppState>,
     pending: PendingLogin,
     headers: HeaderMap,
-    form: Result<Form<CodeForm>, FormRejection>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
     let user = pending.user;
-    match twofa::check(&state, &user, &form.code, true)
+    match twofa::check(&state, &user, &form.code)
         .await
         .map_err(IntoResponse::into_response)?
     {
@@ -156,34 +158,34 @@ async fn code_submit(
                 .map_err(IntoResponse::into_response)?;
             Ok(with_cookies(
                 Redirect::to("/"),
-                vec![cookie, session::set_cookie(session::PENDING_COOKIE, "", 0)],
+                vec![cookie, state.cookies.set(state.cookies.pending(), "", 0)],
             ))
         }
         Err(e) => {
-            let body = code_form(&form.csrf, &user.login, Some(&e.message()));
-            Err((e.status(true), page("Verification code", None, &body)).into_response())
+            let (csrf, _) = csrf_token(&state, &headers).map_err(IntoResponse::into_response)?;
+            let body = code_form(&csrf, &user.login, Some(&e.message()));
+            Err((
+                e.status(Purpose::Credential),
+                page("Verification code", None, &body),
+            )
+                .into_response())
         }
     }
 }
 
 #[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
+struct Nothing {}
 
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
+    CsrfForm(Nothing {}): CsrfForm<Nothing>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
     session::end(&state, &headers)
         .await
         .map_err(IntoResponse::into_response)?;
     Ok(with_cookies(
         Redirect::to("/login"),
-        vec![session::set_cookie(session::SESSION_COOKIE, "", 0)],
+        vec![state.cookies.set(state.cookies.session(), "", 0)],
     ))
 }

@@ -1,34 +1,36 @@
-//! "Settings > User Profile > Set Up Authentication": the QR code and text code, activation, and
-//! deactivation with a code.
+//! "Settings > User Profile": the password, and "Set Up Authentication": the state first; with 2FA
+//! off the QR code, text code and Activate; with 2FA on, Deactivate, and "Replace device" behind a
+//! step that needs a code of the current device.
 
-use axum::extract::State;
-use axum::extract::rejection::FormRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use base64::Engine as _;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::Error;
 use crate::html::{alert, csrf_field, esc, page};
+use crate::passwords;
 use crate::qrpng;
-use crate::routes::read_form;
-use crate::session::{SignedIn, check_csrf};
-use crate::twofa;
-use crate::users::User;
+use crate::session::{CsrfForm, PASSWORD_PAGE, SignedIn};
+use crate::twofa::{self, CodeError, CurrentKey, Purpose};
+use crate::users::{self, User};
+
+/// The set-up page.
+const SETUP_PAGE: &str = "/settings/profile/2fa";
+/// The set-up page's "Replace device" step.
+const REPLACE_PAGE: &str = "/settings/profile/2fa?replace=1";
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings/profile", get(profile))
-        .route("/settings/profile/2fa", get(setup))
+        .route(SETUP_PAGE, get(setup))
         .route("/settings/profile/2fa/activate", post(activate))
         .route("/settings/profile/2fa/deactivate", post(deactivate))
-        .route(
-            crate::session::PASSWORD_PAGE,
-            get(password_page).post(password_submit),
-        )
+        .route(PASSWORD_PAGE, get(password_page).post(password_submit))
 }
 
 fn password_form(signed: &SignedIn, error: Option<&str>) -> String {
@@ -39,30 +41,23 @@ fn password_form(signed: &SignedIn, error: Option<&str>) -> String {
         ""
     };
     format!(
-        "{note}{}<form method=\"post\" action=\"{}\">{}\
+        "{note}{}<form method=\"post\" action=\"{PASSWORD_PAGE}\">{}\
          <label for=\"current\">Current password</label><input type=\"password\" id=\"current\" name=\"current\" autocomplete=\"current-password\" required>\
          <label for=\"new\">New password (at least 8 characters)</label><input type=\"password\" id=\"new\" name=\"new\" autocomplete=\"new-password\" required>\
          <label for=\"repeat\">New password again</label><input type=\"password\" id=\"repeat\" name=\"repeat\" autocomplete=\"new-password\" required>\
          <div><button type=\"submit\">Change password</button></div></form>",
         alert(error),
-        crate::session::PASSWORD_PAGE,
         csrf_field(&signed.csrf)
     )
 }
 
-async fn password_page(signed: SignedIn, headers: HeaderMap) -> Result<Response, Error> {
-    // The CSRF cookie may be new here (the first page after a one-time login).
-    let (csrf, cookie) = crate::session::csrf_token(&headers)?;
-    let signed = SignedIn { csrf, ..signed };
-    let page = page(
+async fn password_page(signed: SignedIn) -> Response {
+    page(
         "Change password",
-        nav(&signed),
+        Some(&signed),
         &password_form(&signed, None),
-    );
-    Ok(crate::session::with_cookies(
-        page,
-        cookie.into_iter().collect(),
-    ))
+    )
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -70,24 +65,21 @@ struct PasswordForm {
     current: String,
     new: String,
     repeat: String,
-    #[serde(default)]
-    csrf: String,
 }
 
+/// Changes the password with the current one, which is checked exactly as at login: the same
+/// throttle, lock and audit entries (finding 7). The user's other sessions end (finding 5).
 async fn password_submit(
     State(state): State<AppState>,
     signed: SignedIn,
-    headers: HeaderMap,
-    form: Result<Form<PasswordForm>, FormRejection>,
+    CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
     let fail = |status: StatusCode, message: &str| {
         (
             status,
             page(
                 "Change password",
-                nav(&signed),
+                Some(&signed),
                 &password_form(&signed, Some(message)),
             ),
         )
@@ -99,7 +91,7 @@ async fn password_submit(
             "The two new passwords differ.",
         ));
     }
-    if let Err(e) = crate::users::check_password(&form.new) {
+    if let Err(e) = users::check_password(&form.new) {
         return Err(fail(StatusCode::BAD_REQUEST, &e.to_string()));
     }
     if form.new == form.current {
@@ -108,33 +100,43 @@ async fn password_submit(
             "The new password must differ from the current one.",
         ));
     }
-    let right =
-        crate::passwords::verify_blocking(form.current.clone(), signed.user.password_hash.clone())
-            .await
-            .map_err(IntoResponse::into_response)?;
-    if !right {
-        return Err(fail(
-            StatusCode::UNAUTHORIZED,
-            "The current password is not right.",
-        ));
+    match passwords::check(&state, &signed.user.login, &form.current).await {
+        Ok(_) => {}
+        Err(Error::Unauthorized(_)) => {
+            return Err(fail(
+                StatusCode::UNAUTHORIZED,
+                "The current password is not right.",
+            ));
+        }
+        Err(e @ Error::TooMany(_)) => {
+            let status = e.status();
+            return Err(e.decorate(fail(status, &e.message())));
+        }
+        Err(e) => return Err(e.page_for(&signed)),
     }
-    let new = form.new;
-    let hash = tokio::task::spawn_blocking(move || crate::crypto::hash_password(&new))
+    let hash = state
+        .hashers
+        .hash(form.new)
         .await
-        .map_err(|e| Error::Internal(e.into()).into_response())?
-        .map_err(|e| Error::Internal(e).into_response())?;
-    let (login, now) = (signed.user.login.clone(), state.clock.now_secs() as i64);
+        .map_err(|e| e.page_for(&signed))?;
+    let (id, login, now) = (
+        signed.user.id,
+        signed.user.login.clone(),
+        state.clock.now_secs() as i64,
+    );
+    let keep = signed.session.clone();
     state
         .db
-        .call(move |conn| crate::users::set_password(conn, &login, &hash, now))
+        .call(move |conn| {
+            users::set_password(conn, &login, &hash, now)?;
+            users::end_sessions(conn, id, &keep)?;
+            Ok(())
+        })
         .await
-        .map_err(|e| Error::Internal(e).into_response())?;
-    let body = "<p class=\"ok\" role=\"status\">Your password is changed.</p><p><a href=\"/\">Continue</a></p>";
-    Ok(page("Change password", nav(&signed), body).into_response())
-}
-
-fn nav(s: &SignedIn) -> Option<(&str, bool, &str)> {
-    Some((&s.user.login, s.user.admin, &s.csrf))
+        .map_err(|e| Error::from(e).page_for(&signed))?;
+    let body = "<p class=\"ok\" role=\"status\">Your password is changed. You stay signed in here; every other \
+                session of yours has ended.</p><p><a href=\"/\">Continue</a></p>";
+    Ok(page("Change password", Some(&signed), body).into_response())
 }
 
 async fn profile(signed: SignedIn) -> Response {
@@ -142,13 +144,13 @@ async fn profile(signed: SignedIn) -> Response {
     let body = format!(
         "<p>Login: <strong>{}</strong> ({})</p>\
          <p>Two-factor authentication is <strong id=\"twofa-state\">{}</strong>.</p>\
-         <p><a href=\"/settings/profile/2fa\">Set Up Authentication</a></p>\
-         <p><a href=\"/settings/password\">Change password</a></p>",
+         <p><a href=\"{SETUP_PAGE}\">Set Up Authentication</a></p>\
+         <p><a href=\"{PASSWORD_PAGE}\">Change password</a></p>",
         esc(&u.login),
         if u.admin { "administrator" } else { "user" },
         if u.has_2fa() { "on" } else { "off" }
     );
-    page("User Profile", nav(&signed), &body).into_response()
+    page("User Profile", Some(&signed), &body).into_response()
 }
 
 /// Groups a base32 secret in fours for reading and typing.
@@ -161,93 +163,176 @@ fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
+/// A code field: numeric keyboard on phones, and the browser's one-time-code autofill (issue 9).
+fn code_input(id: &str, name: &str, label: &str) -> String {
+    format!(
+        "<label for=\"{id}\">{label}</label>\
+         <input type=\"text\" id=\"{id}\" name=\"{name}\" inputmode=\"numeric\" autocomplete=\"one-time-code\" \
+         pattern=\"[0-9 ]*\" required>"
+    )
+}
+
 fn deactivate_form(csrf: &str, error: Option<&str>) -> String {
     format!(
         "<section><h2>Deactivate</h2>{}<p>To turn two-factor authentication off, enter a current code from your \
          authenticator (the deactivation code).</p>\
-         <form method=\"post\" action=\"/settings/profile/2fa/deactivate\">{}\
-         <label for=\"deactivation-code\">Deactivation code</label>\
-         <input type=\"text\" id=\"deactivation-code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>\
+         <form method=\"post\" action=\"/settings/profile/2fa/deactivate\">{}{}\
          <div><button type=\"submit\">Deactivate</button></div></form></section>",
         alert(error),
-        csrf_field(csrf)
+        csrf_field(csrf),
+        code_input("deactivation-code", "code", "Deactivation code"),
     )
 }
 
-/// Each visit generates a new 160-bit key; activating it replaces any earlier one (one device per
-/// account).
-/// After a failed activation the same pending key is shown again, so that the user can correct the
-/// device's clock and retry without scanning again.
-async fn setup_body(
+/// Which view of the set-up page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// The state first: with 2FA on, Deactivate and the way to "Replace device"; with it off,
+    /// the QR code and Activate.
+    State,
+    /// 2FA on: a new key for a new device, activated with a code of the current one.
+    Replace,
+}
+
+/// A pending key is shown again (not replaced) for this long after a failed activation, so that the
+/// user can fix the device's clock and retry without scanning again.
+const RETRY_SECS: i64 = 10 * 60;
+
+fn status_line(user: &User) -> &'static str {
+    if user.has_2fa() {
+        "<p class=\"ok\">Two-factor authentication is <strong id=\"twofa-state\">on</strong>.</p>"
+    } else {
+        "<p>Two-factor authentication is <strong id=\"twofa-state\">off</strong>.</p>"
+    }
+}
+
+/// The QR code, text code and activation form; after a failed activation (`error`) the same
+/// pending key again.
+async fn activate_section(
     state: &AppState,
     signed: &SignedIn,
+    view: View,
     error: Option<&str>,
 ) -> Result<String, Error> {
     let user = &signed.user;
+    let since = state.clock.now_secs() as i64 - RETRY_SECS;
     let (secret, uri) = match error {
-        Some(_) => match twofa::current_pending(state, user).await? {
+        Some(_) => match twofa::current_pending(state, user, since).await? {
             Some(pending) => pending,
             None => twofa::new_pending(state, user).await?,
         },
         None => twofa::new_pending(state, user).await?,
     };
     let png = qrpng::png(&uri)?;
-    let text = secret.to_base32();
-    let status = if user.has_2fa() {
-        "<p class=\"ok\">Two-factor authentication is <strong id=\"twofa-state\">on</strong>. Activating a new key below \
-         replaces the current one: the old authenticator entry stops working.</p>"
-    } else {
-        "<p>Two-factor authentication is <strong id=\"twofa-state\">off</strong>.</p>"
+    let (heading, intro, current, button) = match view {
+        View::State => ("Activate", "", String::new(), "Activate"),
+        View::Replace => (
+            "Replace device",
+            "<p>Activating this new key replaces the current one: the old authenticator entry stops working. \
+             To prove it is you, enter a code from the authenticator you use now as well.</p>",
+            code_input(
+                "current-code",
+                "current_code",
+                "Code from your current authenticator",
+            ),
+            "Replace device",
+        ),
     };
-    let mut body = format!(
-        "{status}{}<section><h2>Activate</h2>\
+    Ok(format!(
+        "<section><h2>{heading}</h2>{}{intro}\
          <p>Scan the QR code with your authenticator app or browser extension, or enter the text code by hand. \
-         Then enter the code it shows and press Activate. The device's clock must be within 30 seconds of the \
+         Then enter the code it shows and press {button}. The device's clock must be within {} seconds of the \
          server's.</p>\
          <img id=\"qr\" src=\"data:image/png;base64,{}\" width=\"{size}\" height=\"{size}\" alt=\"QR code for your authenticator\">\
          <p>Text code (issuer {}, account {}):</p><p class=\"secret\" id=\"text-code\">{}</p>\
-         <form method=\"post\" action=\"/settings/profile/2fa/activate\">{}\
-         <label for=\"code\">Verification code</label>\
-         <input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>\
-         <div><button type=\"submit\">Activate</button></div></form></section>",
+         <form method=\"post\" action=\"/settings/profile/2fa/activate\">{}{current}{}\
+         <div><button type=\"submit\">{button}</button></div></form></section>",
         alert(error),
+        twofa::PERIOD * twofa::WINDOW,
         base64::engine::general_purpose::STANDARD.encode(png),
         esc(&state.issuer),
         esc(&user.login),
-        grouped(&text),
+        grouped(&secret.to_base32()),
         csrf_field(&signed.csrf),
+        code_input("code", "code", "Verification code"),
         size = qrpng::SIZE,
-    );
-    if user.has_2fa() {
-        body.push_str(&deactivate_form(&signed.csrf, None));
+    ))
+}
+
+async fn setup_body(
+    state: &AppState,
+    signed: &SignedIn,
+    view: View,
+    error: Option<&str>,
+) -> Result<String, Error> {
+    let user = &signed.user;
+    let mut body = status_line(user).to_string();
+    match (user.has_2fa(), view) {
+        (false, _) => body.push_str(&activate_section(state, signed, View::State, error).await?),
+        (true, View::State) => {
+            body.push_str(&deactivate_form(&signed.csrf, error));
+            body.push_str(&format!(
+                "<section><h2>Replace device</h2><p>A new phone or authenticator? Replacing the device shows a new \
+                 QR code; the current authenticator stops working once the new one is activated.</p>\
+                 <p><a href=\"{}\">Replace device…</a></p></section>",
+                esc(REPLACE_PAGE)
+            ));
+        }
+        (true, View::Replace) => {
+            body.push_str(&activate_section(state, signed, View::Replace, error).await?);
+            body.push_str(&format!(
+                "<p><a href=\"{SETUP_PAGE}\">Back (keep the current device)</a></p>"
+            ));
+        }
     }
     Ok(body)
 }
 
-async fn setup(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Error> {
-    let body = setup_body(&state, &signed, None).await?;
-    Ok(page("Set Up Authentication", nav(&signed), &body).into_response())
+#[derive(Deserialize)]
+struct SetupQuery {
+    replace: Option<String>,
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(q): Query<SetupQuery>,
+) -> Result<Response, Response> {
+    let view = if q.replace.is_some() {
+        View::Replace
+    } else {
+        View::State
+    };
+    let body = setup_body(&state, &signed, view, None)
+        .await
+        .map_err(|e| e.page_for(&signed))?;
+    Ok(page("Set Up Authentication", Some(&signed), &body).into_response())
 }
 
 #[derive(Deserialize)]
-struct CodeForm {
+struct ActivateForm {
     code: String,
     #[serde(default)]
-    csrf: String,
+    current_code: Option<String>,
 }
 
 async fn activate(
     State(state): State<AppState>,
     signed: SignedIn,
-    headers: HeaderMap,
-    form: Result<Form<CodeForm>, FormRejection>,
+    CsrfForm(form): CsrfForm<ActivateForm>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
-    match twofa::activate(&state, &signed.user, &form.code)
-        .await
-        .map_err(IntoResponse::into_response)?
-    {
+    let result = twofa::activate(
+        &state,
+        &signed.user,
+        &form.code,
+        form.current_code
+            .as_deref()
+            .map_or(CurrentKey::Missing, CurrentKey::Code),
+        signed.session.clone(),
+    )
+    .await
+    .map_err(|e| e.page_for(&signed))?;
+    match result {
         Ok(()) => {
             let body = format!(
                 "<p class=\"ok\" role=\"status\">Two-factor authentication is now <strong id=\"twofa-state\">on</strong> \
@@ -255,61 +340,72 @@ async fn activate(
                  <p><a href=\"/\">Continue</a></p>",
                 esc(&signed.user.login)
             );
-            Ok(page("Two-factor authentication activated", nav(&signed), &body).into_response())
+            Ok(page("Two-factor authentication activated", Some(&signed), &body).into_response())
         }
         Err(e) => {
-            let user = reload(&state, &signed.user)
-                .await
-                .map_err(IntoResponse::into_response)?;
-            let signed = SignedIn {
-                user,
-                csrf: signed.csrf,
+            let view = if signed.user.has_2fa() {
+                View::Replace
+            } else {
+                View::State
             };
-            let body = setup_body(&state, &signed, Some(&e.message()))
-                .await
-                .map_err(IntoResponse::into_response)?;
-            Err((
-                e.status(false),
-                page("Set Up Authentication", nav(&signed), &body),
-            )
-                .into_response())
+            setup_failed(&state, signed, view, &e).await
         }
     }
 }
 
-async fn reload(state: &AppState, user: &User) -> Result<User, Error> {
-    let id = user.id;
-    state
+/// The set-up page again, with the error, its status, and the user as it is now.
+async fn setup_failed(
+    state: &AppState,
+    signed: SignedIn,
+    view: View,
+    e: &CodeError,
+) -> Result<Response, Response> {
+    let id = signed.user.id;
+    let user = state
         .db
-        .call(move |conn| crate::users::find_id(conn, id))
-        .await?
-        .ok_or_else(|| Error::NotFound("This user no longer exists.".into()))
+        .call(move |conn| users::find_id(conn, id))
+        .await
+        .map_err(|e| Error::from(e).page_for(&signed))?
+        .ok_or_else(|| Error::NotFound("This user no longer exists.".into()).page_for(&signed))?;
+    let signed = SignedIn { user, ..signed };
+    let purpose = match view {
+        View::State if signed.user.has_2fa() => Purpose::Credential,
+        _ => Purpose::NewKey,
+    };
+    let body = setup_body(state, &signed, view, Some(&e.message()))
+        .await
+        .map_err(|e| e.page_for(&signed))?;
+    Err((
+        e.status(purpose),
+        page("Set Up Authentication", Some(&signed), &body),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    code: String,
 }
 
 async fn deactivate(
     State(state): State<AppState>,
     signed: SignedIn,
-    headers: HeaderMap,
-    form: Result<Form<CodeForm>, FormRejection>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, Response> {
-    let form = read_form(form)?;
-    check_csrf(&headers, &form.csrf).map_err(IntoResponse::into_response)?;
-    match twofa::deactivate(&state, &signed.user, &form.code)
-        .await
-        .map_err(IntoResponse::into_response)?
-    {
+    let result = twofa::deactivate(
+        &state,
+        &signed.user,
+        CurrentKey::Code(&form.code),
+        signed.session.clone(),
+    )
+    .await
+    .map_err(|e| e.page_for(&signed))?;
+    match result {
         Ok(()) => {
             let body = "<p class=\"ok\" role=\"status\">Two-factor authentication is now <strong id=\"twofa-state\">off</strong>. \
                         Future logins need only your password.</p><p><a href=\"/\">Continue</a></p>";
-            Ok(page("Two-factor authentication deactivated", nav(&signed), body).into_response())
+            Ok(page("Two-factor authentication deactivated", Some(&signed), body).into_response())
         }
-        Err(e) => {
-            let body = deactivate_form(&signed.csrf, Some(&e.message()));
-            Err((
-                e.status(true),
-                page("Set Up Authentication", nav(&signed), &body),
-            )
-                .into_response())
-        }
+        Err(e) => setup_failed(&state, signed, View::State, &e).await,
     }
 }

@@ -26,17 +26,24 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(|state| state).await
+    }
+
+    /// A server whose state `configure` adjusts first (public URL, hashers…).
+    pub async fn start_with(configure: impl FnOnce(AppState) -> AppState) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("flexi.sqlite");
         let db = Db::new(db::open(&db_path).unwrap());
         let (clock, handle) = Clock::manual(T0 * 1000);
-        let state = AppState::new(
-            db.clone(),
-            ServerKey::from_bytes([42; 32]),
-            clock,
-            "Authbar Flexi",
-        )
-        .unwrap();
+        let state = configure(
+            AppState::new(
+                db.clone(),
+                ServerKey::from_bytes([42; 32]),
+                clock,
+                "Authbar Flexi",
+            )
+            .unwrap(),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(authbar_server::serve(listener, state));
@@ -54,7 +61,7 @@ impl TestServer {
     pub fn add_user(&self, login: &str, password: &str, admin: bool) {
         let hash = crypto::hash_password(password).unwrap();
         self.db
-            .call_sync(|c| users::create(c, login, &hash, admin, T0))
+            .call_sync(|c| Ok(users::create(c, login, &hash, admin, T0)?))
             .unwrap();
     }
 
@@ -243,6 +250,11 @@ impl Browser {
         self.post(action, &all).await
     }
 
+    /// A cookie's value in this browser's jar.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
     pub fn csrf(&self) -> String {
         self.cookies
             .lock()
@@ -261,10 +273,17 @@ impl Browser {
         .await
     }
 
+    /// Submits a code on the code page (its CSRF token is bound to the pending login).
     pub async fn code(&self, code: &str) -> Page {
-        let csrf = self.csrf();
-        self.post("/login/code", &[("code", code), ("csrf", &csrf)])
+        self.submit("/login/code", "/login/code", &[("code", code)])
             .await
+    }
+
+    /// The CSRF token of the form on the page at `path`.
+    pub async fn csrf_of(&self, path: &str) -> String {
+        let page = self.get(path).await;
+        page.field("csrf")
+            .unwrap_or_else(|| panic!("no csrf on {path}: {}", page.body))
     }
 
     pub fn client(&self) -> &reqwest::Client {
@@ -370,4 +389,14 @@ pub async fn activate(server: &TestServer, b: &Browser) -> String {
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     done.assert_contains("Two-factor authentication is now <strong id=\"twofa-state\">on</strong>");
     secret
+}
+
+/// A signed-in browser of a new user (`LOGIN` / `LOGIN-password`) with 2FA on, and the secret; the
+/// clock is moved to the next step (the activation used this one).
+pub async fn with_2fa(server: &TestServer, login: &str) -> (Browser, String) {
+    server.add_user(login, &format!("{login}-password"), false);
+    let b = signed_in(server, login, &format!("{login}-password")).await;
+    let secret = activate(server, &b).await;
+    server.advance(30);
+    (b, secret)
 }

@@ -19,6 +19,7 @@ let importBytes = null;
 export function errorText(err) {
   const known = {
     wrong_passphrase: 'wrongPassphrase',
+    wrong_password: 'wrongPassphrase',
     passphrase_too_short: 'passphraseTooShort',
     sealed_tampered: 'vaultTampered',
     sealed_corrupt: 'vaultCorrupt',
@@ -288,6 +289,7 @@ async function previewImport(password) {
     app.showPreview(preview);
   } catch (err) {
     if (err.code === 'password_required') {
+      $('#import-password-label').textContent = err.format ? msg('filePasswordFor', err.format) : msg('filePassword');
       $('#import-password-form').hidden = false;
       $('#import-password').focus();
       return;

@@ -106,9 +106,10 @@ async function nextStep() {
 
 async function deleteFromPopup(issuer, name) {
   await popup.bringToFront();
-  popup.once('dialog', (d) => d.accept());
   const li = popup.locator('#accounts li', { has: popup.locator('.name', { hasText: name }) }).filter({ has: popup.locator('.issuer', { hasText: issuer }) });
+  await li.locator('.menu summary').click();
   await li.locator('.delete').click();
+  await popup.click('.confirm-bar .confirm-delete');
   await popup.waitForFunction(([i, n]) => ![...document.querySelectorAll('#accounts li')].some((li) => li.querySelector('.issuer').textContent === i && li.querySelector('.name').textContent === n), [issuer, name]);
 }
 
@@ -201,6 +202,7 @@ test('5-6: a third user imports the API\'s QR PNG file; its Secret header is wha
   const refused = await fetch(`${base}/u/novak.json`, { headers: { authorization: novak } });
   assert.equal(refused.status, 401);
   assert.match((await refused.json()).error.message, /add \?otp=<current code>/);
+  await nextStep(); // a code is used up once, on the web or the API: take the next step's
   const ok = await fetch(`${base}/u/novak.json?otp=${await popupCode('Authbar Flexi', 'novak')}`, { headers: { authorization: novak } });
   assert.equal(ok.status, 200);
   assert.equal((await ok.json()).winstrom.uzivatel[0].twoPhaseAuthEnabled, 'true');
@@ -219,9 +221,9 @@ test('7: with the browser clock 45 s ahead activation fails and says so; at 20 s
   await site.bringToFront();
   await enterCode(ahead);
   const text = await mainText();
-  const m = text.match(/clock is about (\d+) seconds ahead of the server's \(between (\d+) and (\d+) seconds\)/);
+  const m = text.match(/clock is between (\d+) and (\d+) seconds ahead of the server's/);
   assert.ok(m, text);
-  assert.ok(Number(m[2]) <= 45 && 45 <= Number(m[3]), `45 s lies in the range the page gives: ${m[0]}`);
+  assert.ok(Number(m[1]) <= 45 && 45 <= Number(m[2]), `45 s lies in the range the page gives: ${m[0]}`);
   assert.match(text, /Two-factor authentication is off/);
 
   await stableStep();
@@ -259,6 +261,7 @@ test('9: lost phone — the administrator disables 2FA, the entry is deleted, re
   await site.goto(`${base}/admin/users`);
   assert.match(await site.textContent('tr[data-login="svoboda"]'), /svobodauseron/);
   await site.click('tr[data-login="svoboda"] >> text=Disable Two-Factor Authentication');
+  await site.click('button:has-text("Disable Two-Factor Authentication")'); // the confirmation page
   assert.match(await mainText(), /Two-factor authentication is disabled for svoboda/);
   assert.match(await site.textContent('tr[data-login="svoboda"] .twofa'), /off/);
   await logOut();

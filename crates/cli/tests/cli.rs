@@ -641,3 +641,46 @@ fn help_and_version() {
     }
     assert!(authbar(&["--version"]).out.starts_with("authbar "));
 }
+
+#[test]
+fn import_reads_authbar_backups_with_their_passphrase() {
+    // The format's known-answer file (docs/vault-format.md), as a `.authbar` file.
+    let vector: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/sealed-v1.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.authbar");
+    std::fs::write(&backup, vector["sealed"].as_str().unwrap()).unwrap();
+    let password = dir.path().join("password.txt");
+    std::fs::write(
+        &password,
+        format!("{}\n", vector["passphrase"].as_str().unwrap()),
+    )
+    .unwrap();
+    let run = authbar(&["import", s(&backup), "--password-file", s(&password)]);
+    assert_eq!(run.code, 0, "{}", run.err);
+    let v: Value = serde_json::from_str(&run.out).unwrap();
+    assert_eq!(v["format"], "authbar");
+    let names: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["alice@example.com", "carol", "bob"]);
+    assert_eq!(v["accounts"][1]["counter"], "18446744073709551614");
+    // Without its passphrase, or with a wrong one: exit 2, one clear line.
+    assert_bad_input(
+        &authbar(&["import", s(&backup)]),
+        "a password is needed for this Authbar backup",
+    );
+    std::fs::write(&password, "not the passphrase\n").unwrap();
+    assert_bad_input(
+        &authbar(&["import", s(&backup), "--password-file", s(&password)]),
+        "the password does not open this Authbar backup",
+    );
+}

@@ -7,7 +7,7 @@ use authbar_core::import::Import;
 use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
 use authbar_core::uri::{self, Fields};
 use authbar_core::vault::{Preview, Selection};
-use authbar_core::{ImportError, PayloadKind, Vault, VaultError, import_text, qr};
+use authbar_core::{ImportError, Vault, VaultError, import_file, import_payload, import_text, qr};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -36,6 +36,15 @@ fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsValue
 
 fn vault_error(e: &VaultError) -> JsValue {
     js_error(e.code(), &e.to_string())
+}
+
+/// An import error, with the file's format (`format`: its readable name) when it is known.
+fn import_error(e: &ImportError) -> JsValue {
+    let error = js_error(e.code(), &e.to_string());
+    if let Some(format) = e.format() {
+        let _ = js_sys::Reflect::set(&error, &"format".into(), &format.name().into());
+    }
+    error
 }
 
 fn sealed_error(e: &SealedError) -> JsValue {
@@ -228,42 +237,17 @@ impl Authbar {
         self.preview(vec![result], 0, false)
     }
 
-    /// Reads a file chosen for import into a preview: an encrypted `.authbar` backup (needs its
-    /// `password`: without one, an error with code `password_required`), or text of `otpauth://`
-    /// lines.
+    /// Reads a file chosen for import into a preview: an export of any authenticator the core reads,
+    /// an Authbar backup, or text of `otpauth://` lines, told apart by content. An encrypted file
+    /// without `password` throws `password_required`; the error's `format` names the file's format.
     #[wasm_bindgen(js_name = previewFile)]
     pub fn preview_file(
         &mut self,
         bytes: &[u8],
         password: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let text = String::from_utf8_lossy(bytes);
-        if SealedVault::is_sealed(&text) {
-            let backup = SealedVault::parse(&text).map_err(|e| sealed_error(&e))?;
-            let Some(password) = password else {
-                return Err(js_error(
-                    "password_required",
-                    "this Authbar backup is encrypted: enter its passphrase",
-                ));
-            };
-            let (_, vault) = backup.unlock(&password).map_err(|e| sealed_error(&e))?;
-            let accounts = vault.entries().iter().map(|e| e.account.clone()).collect();
-            return self.preview(
-                vec![Ok(Import {
-                    accounts,
-                    ..Import::default()
-                })],
-                0,
-                false,
-            );
-        }
-        let imports = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(import_text)
-            .collect();
-        self.preview(imports, 0, false)
+        let import = import_file(bytes, password.as_deref()).map_err(|e| import_error(&e))?;
+        self.preview(vec![Ok(import)], 0, false)
     }
 
     /// Reads the "enter a secret" form (`{type, secret, issuer, name, algorithm, digits, period,
@@ -317,15 +301,7 @@ impl Authbar {
             return Err(js_error("no_qr", "No QR code was found in the image."));
         }
         let n = payloads.len();
-        let imports = payloads
-            .iter()
-            .map(|p| match p.kind {
-                PayloadKind::Other => Err(ImportError::NotAuthenticator {
-                    text: p.text.chars().take(200).collect(),
-                }),
-                _ => import_text(&p.text),
-            })
-            .collect();
+        let imports = payloads.iter().map(import_payload).collect();
         self.preview(imports, n, append)
     }
 

@@ -225,7 +225,7 @@ fn backups_need_their_passphrase() {
             b.preview_file(backup.as_bytes(), Some("wrong passphrase".into()))
                 .unwrap_err()
         ),
-        "wrong_passphrase"
+        "wrong_password"
     );
     let preview = b
         .preview_file(backup.as_bytes(), Some("backup passphrase".into()))

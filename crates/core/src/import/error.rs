@@ -35,6 +35,8 @@ pub enum Format {
     Proton,
     /// A Stratum (formerly Authenticator Pro) unencrypted backup.
     Stratum,
+    /// Authbar's own encrypted backup (`.authbar`).
+    Authbar,
 }
 
 impl Format {
@@ -54,6 +56,7 @@ impl Format {
             Format::BitwardenCsv => "bitwarden-csv",
             Format::Proton => "proton",
             Format::Stratum => "stratum",
+            Format::Authbar => "authbar",
         }
     }
 
@@ -71,6 +74,7 @@ impl Format {
             Format::BitwardenCsv => "Bitwarden CSV export",
             Format::Proton => "Proton Authenticator export",
             Format::Stratum => "Stratum backup",
+            Format::Authbar => "Authbar backup",
         }
     }
 }

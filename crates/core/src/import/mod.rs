@@ -11,6 +11,7 @@
 mod ae;
 mod aegis;
 mod andotp;
+mod authbar;
 mod bitwarden;
 mod crypto;
 mod error;
@@ -166,6 +167,7 @@ struct Probe {
 
 /// Every file format, most specific first. Each probe looks only at the content.
 const PROBES: &[Probe] = &[
+    authbar::PROBE,
     ae::PROBE,
     aegis::PROBE,
     twofas::PROBE,

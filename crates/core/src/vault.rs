@@ -19,7 +19,7 @@ mod view;
 pub use preview::{
     BatchView, Choice, CommitError, Incoming, Preview, Problem, Selection, SkippedView, Status,
 };
-pub use view::{AccountView, EntryView, WEAK_SECRET_BITS};
+pub use view::{AccountView, EntryView};
 
 /// The schema this code reads and writes.
 pub const SCHEMA: u32 = 1;

@@ -5,10 +5,6 @@ use serde::Serialize;
 
 use crate::{Account, Algorithm, OtpType};
 
-/// Below this many bits a secret is weak: RFC 4226 §4 R6 requires at least 128 bits (and recommends
-/// 160). The one place the threshold lives; the popup and the CLI read [`AccountView::weak_secret`].
-pub const WEAK_SECRET_BITS: usize = 128;
-
 /// An account as shown, without its secret.
 ///
 /// JSON: `{"type":"totp","issuer":"ACME","name":"alice","algorithm":"SHA1","digits":6,"period":30,
@@ -34,7 +30,7 @@ pub struct AccountView {
     pub counter: String,
     /// The secret's length in bits.
     pub secret_bits: usize,
-    /// Whether the secret is shorter than [`WEAK_SECRET_BITS`].
+    /// Whether the secret is weak ([`crate::Secret::is_weak`], the one place the threshold lives).
     pub weak_secret: bool,
 }
 
@@ -50,7 +46,7 @@ impl From<&Account> for AccountView {
             period: a.period(),
             counter: a.counter().to_string(),
             secret_bits,
-            weak_secret: secret_bits < WEAK_SECRET_BITS,
+            weak_secret: a.secret().is_weak(),
         }
     }
 }

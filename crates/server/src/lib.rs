@@ -116,8 +116,8 @@ impl AppState {
 }
 
 /// Refuses state-changing requests that a browser sends from another site (finding 8): a
-/// `Sec-Fetch-Site` other than `same-origin` (or `none`, typed by the user), or an `Origin` that is
-/// not this server's. Requests without either header (scripts, older browsers) pass on to the CSRF
+/// `Sec-Fetch-Site` other than `same-origin` (or `none`, typed by the user), or, from a browser that
+/// does not send that header, an `Origin` that is not this server's. Requests without either header (scripts, older browsers) pass on to the CSRF
 /// token and the API's JSON-only rule.
 async fn same_origin_only(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -135,10 +135,14 @@ async fn same_origin_only(
     let headers = request.headers();
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let cross_site = site.is_some_and(|s| s != "same-origin" && s != "none");
-    let foreign_origin = headers
-        .get(header::ORIGIN)
-        .map(|v| v.to_str().unwrap_or("null").to_ascii_lowercase())
-        .is_some_and(|origin| !same_origin(&state, headers, &origin));
+    // A browser that sends Sec-Fetch-Site is believed (pages cannot set it); `Origin` decides only
+    // without it. Under this server's `Referrer-Policy: no-referrer`, Chromium posts its own forms
+    // with `Origin: null`, so the origin alone would refuse every same-origin login.
+    let foreign_origin = site.is_none()
+        && headers
+            .get(header::ORIGIN)
+            .map(|v| v.to_str().unwrap_or("null").to_ascii_lowercase())
+            .is_some_and(|origin| !same_origin(&state, headers, &origin));
     if cross_site || foreign_origin {
         return error::Error::Forbidden(
             "This request came from another site and was refused. Use the form on this server's own page."

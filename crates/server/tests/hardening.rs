@@ -80,6 +80,38 @@ async fn csrf_tokens_are_bound_to_the_session_and_other_sites_cannot_post() {
     }
 }
 
+/// Regression (found by the browser journey): the server's `Referrer-Policy: no-referrer` makes
+/// Chromium post its own forms with `Origin: null` beside `Sec-Fetch-Site: same-origin`; every login
+/// was refused as cross-site.
+#[tokio::test]
+async fn a_same_origin_form_posted_with_a_null_origin_is_accepted() {
+    let server = TestServer::start().await;
+    for (headers, expected) in [
+        (
+            vec![("origin", "null"), ("sec-fetch-site", "same-origin")],
+            StatusCode::SEE_OTHER,
+        ),
+        // Without Sec-Fetch-Site, a null or foreign origin is still refused.
+        (vec![("origin", "null")], StatusCode::FORBIDDEN),
+        (
+            vec![("origin", "null"), ("sec-fetch-site", "cross-site")],
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let b = server.browser();
+        let csrf = b.csrf_of("/login").await;
+        let mut req = b.client().post(b.url("/login")).form(&[
+            ("login", "admin"),
+            ("password", "admin-password"),
+            ("csrf", &csrf),
+        ]);
+        for (name, value) in &headers {
+            req = req.header(*name, *value);
+        }
+        assert_eq!(b.send(req).await.status, expected, "{headers:?}");
+    }
+}
+
 // ---- finding 9 ----
 
 #[tokio::test]

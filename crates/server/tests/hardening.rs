@@ -66,18 +66,27 @@ async fn csrf_tokens_are_bound_to_the_session_and_other_sites_cannot_post() {
             StatusCode::SEE_OTHER,
         ),
     ] {
-        let b = server.browser();
-        let csrf = b.csrf_of("/login").await;
-        let mut req = b.client().post(b.url("/login")).form(&[
-            ("login", "admin"),
-            ("password", "admin-password"),
-            ("csrf", &csrf),
-        ]);
-        for (name, value) in &headers {
-            req = req.header(*name, *value);
-        }
-        assert_eq!(b.send(req).await.status, expected, "{headers:?}");
+        assert_eq!(
+            login_with_headers(&server, &headers).await,
+            expected,
+            "{headers:?}"
+        );
     }
+}
+
+/// The administrator's login form posted by a fresh browser with these extra request headers.
+async fn login_with_headers(server: &TestServer, headers: &[(&str, &str)]) -> StatusCode {
+    let b = server.browser();
+    let csrf = b.csrf_of("/login").await;
+    let mut req = b.client().post(b.url("/login")).form(&[
+        ("login", "admin"),
+        ("password", "admin-password"),
+        ("csrf", &csrf),
+    ]);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    b.send(req).await.status
 }
 
 /// Regression (found by the browser journey): the server's `Referrer-Policy: no-referrer` makes
@@ -98,17 +107,11 @@ async fn a_same_origin_form_posted_with_a_null_origin_is_accepted() {
             StatusCode::FORBIDDEN,
         ),
     ] {
-        let b = server.browser();
-        let csrf = b.csrf_of("/login").await;
-        let mut req = b.client().post(b.url("/login")).form(&[
-            ("login", "admin"),
-            ("password", "admin-password"),
-            ("csrf", &csrf),
-        ]);
-        for (name, value) in &headers {
-            req = req.header(*name, *value);
-        }
-        assert_eq!(b.send(req).await.status, expected, "{headers:?}");
+        assert_eq!(
+            login_with_headers(&server, &headers).await,
+            expected,
+            "{headers:?}"
+        );
     }
 }
 

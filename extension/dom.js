@@ -23,6 +23,31 @@ export function localize(root = document) {
   for (const node of root.querySelectorAll('[data-i18n-title]')) node.title = msg(node.dataset.i18nTitle);
 }
 
+/**
+ * An error worded in the user's language. Errors from the core carry a stable `code` and the values
+ * they name (`params`: the bad character, its position, the value found); the words are the locale's
+ * `err_<code>` — or `err_<code>_<variant>` where variants of one code break the rule differently (the
+ * core's `Params::word_key`) — with `{name}` filled from the params. An error without words (a browser
+ * or storage failure) keeps its own message.
+ */
+export function describe(err) {
+  const code = err?.code;
+  const params = err?.params ?? {};
+  const key = `err_${params.variant ? `${code}_${params.variant}` : code}`;
+  const words = code ? msg(key) : key;
+  if (words === key) return err?.message ?? String(err);
+  return words.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in params)) return whole;
+    // An import format is named by its id (`aegis`, `google-migration`), worded like the rest.
+    return name === 'format' ? formatName(params.format) : params[name];
+  });
+}
+
+/** An import format's name in the user's language, from the core's id (`aegis`, `google-migration`). */
+export function formatName(id) {
+  return msg(`format_${id.replaceAll('-', '_')}`);
+}
+
 /** Shows an error under a field (or hides it with an empty message). */
 export function showError(node, message) {
   node.textContent = message ?? '';

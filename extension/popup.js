@@ -2,7 +2,7 @@
 // QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
 import init, { Authbar, qrCutAtEdgeRgba } from './wasm/authbar_wasm.js';
 import { msg, loadVault, saveVault, captureVisibleTab, watchStorage, popOut } from './ext.js';
-import { $, el, localize, showError } from './dom.js';
+import { $, el, localize, showError, describe } from './dom.js';
 import * as vault from './vault.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
 
@@ -363,9 +363,9 @@ function showPreview(preview, extraProblems = []) {
   }
   const problems = $('#preview-problems');
   problems.replaceChildren();
-  for (const s of preview.skipped) problems.append(el('p', { className: 'error' }, `${msg('skipped')}: ${label(s)}: ${s.message}`));
+  for (const s of preview.skipped) problems.append(el('p', { className: 'error' }, `${msg('skipped')}: ${label(s)}: ${describe(s)}`));
   for (const p of preview.problems) {
-    problems.append(el('p', { className: 'error' }, p.code === 'not_authenticator' ? `${msg('notAuthenticator')} ${p.text}` : p.message));
+    problems.append(el('p', { className: 'error' }, p.code === 'not_authenticator' ? `${msg('notAuthenticator')} ${p.text}` : describe(p)));
   }
   for (const text of extraProblems) problems.append(el('p', { className: 'error' }, text));
   update();
@@ -419,7 +419,7 @@ function submitText(e) {
     }
     showPreview(preview);
   } catch (err) {
-    showError(errorNode, err.message);
+    showError(errorNode, describe(err));
     $('#add-text').setAttribute('aria-invalid', 'true');
   }
 }
@@ -443,7 +443,7 @@ async function importBlobs(files) {
     } catch (err) {
       if (err instanceof ImageError) errors.push(msg('notAnImage', name));
       else if (err.code === 'no_qr') errors.push(msg('noQrInImage', name));
-      else errors.push(err.message);
+      else errors.push(describe(err));
     }
   }
   if (preview) showPreview(preview, errors);
@@ -469,7 +469,7 @@ export async function scanPage(screenshot = null) {
   try {
     showPreview(core.previewQr(data, width, height, false));
   } catch (err) {
-    if (err.code !== 'no_qr') { showError(errorNode, err.message); return; }
+    if (err.code !== 'no_qr') { showError(errorNode, describe(err)); return; }
     // Finder patterns at the edge of the capture: the code is there but cut off by the window.
     showError(errorNode, msg(qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
     offerRegion({ data, width, height }, dataUrl);
@@ -531,7 +531,7 @@ function decodeRegion(pixels, x, y, w, h) {
     $('#region').hidden = true;
     showPreview(preview);
   } catch (err) {
-    showError($('#region-error'), err.code === 'no_qr' ? msg('noQrInRegion') : err.message);
+    showError($('#region-error'), err.code === 'no_qr' ? msg('noQrInRegion') : describe(err));
   }
 }
 

@@ -5,7 +5,7 @@
 import {
   msg, loadSettings, saveSettings, loadHeldKey, holdKey, forgetKey, replaceVault, loadVault,
 } from './ext.js';
-import { $, el, showError, download } from './dom.js';
+import { $, el, showError, download, describe, formatName } from './dom.js';
 import { qrSvg } from './wasm/authbar_wasm.js';
 
 let app;              // {core(), reload(text), ownWrite(text), render(), showPreview(p), showQrs(title, items), status(t), closeAdd()}
@@ -15,11 +15,10 @@ let lockAt = 0;       // ms; 0: no idle lock
 let lastTouch = 0;
 let importBytes = null;
 
-/** Words an error from the core (code + message) for the user. */
+/** Words an error for the user: the vault's own errors with what to do next, the rest by `describe`. */
 export function errorText(err) {
   const known = {
     wrong_passphrase: 'wrongPassphrase',
-    wrong_password: 'wrongPassphrase',
     passphrase_too_short: 'passphraseTooShort',
     sealed_tampered: 'vaultTampered',
     sealed_corrupt: 'vaultCorrupt',
@@ -30,7 +29,7 @@ export function errorText(err) {
     random_failed: 'randomFailed',
   };
   const key = known[err?.code];
-  return key ? msg(key) : (err?.message ?? String(err));
+  return key ? msg(key) : describe(err);
 }
 
 const touchMs = 20_000;
@@ -289,7 +288,7 @@ async function previewImport(password) {
     app.showPreview(preview);
   } catch (err) {
     if (err.code === 'password_required') {
-      $('#import-password-label').textContent = err.format ? msg('filePasswordFor', err.format) : msg('filePassword');
+      $('#import-password-label').textContent = err.params?.format ? msg('filePasswordFor', formatName(err.params.format)) : msg('filePassword');
       $('#import-password-form').hidden = false;
       $('#import-password').focus();
       return;
@@ -328,7 +327,7 @@ function showMigration(e) {
     return;
   }
   // Accounts Google Authenticator cannot hold are named, never silently changed.
-  showError($('#migration-error'), exported.refused.map((r) => msg('migrationRefused', [r.issuer, r.name].filter(Boolean).join(' – '), r.message)).join('\n'));
+  showError($('#migration-error'), exported.refused.map((r) => msg('migrationRefused', [r.issuer, r.name].filter(Boolean).join(' – '), describe(r))).join('\n'));
   if (exported.parts.length === 0) return;
   app.showQrs(msg('migrationExportTitle'), exported.parts.map((p) => ({ svg: qrSvg(p.uri), label: msg('partOf', p.index + 1, p.size) })));
 }

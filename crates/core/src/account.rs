@@ -9,6 +9,7 @@ use crate::otp::{
     self, Algorithm, Alphabet, DEFAULT_PERIOD, MAX_DIGITS, MIN_DIGITS, Match, STEAM_CHARS, Shape,
     TimedCode,
 };
+use crate::params::Params;
 
 /// Whether codes follow the clock (TOTP, Steam) or a counter (HOTP).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -96,6 +97,21 @@ impl AccountError {
         match self {
             AccountError::BadDigits { .. } | AccountError::BadSteamDigits { .. } => "bad_digits",
             AccountError::BadPeriod { .. } => "bad_period",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            AccountError::BadDigits { digits } => Params::new()
+                .with("found", digits)
+                .with("min", MIN_DIGITS)
+                .with("max", MAX_DIGITS),
+            AccountError::BadSteamDigits { digits } => Params::new()
+                .with("found", digits)
+                .with("steam", STEAM_CHARS)
+                .variant("steam"),
+            AccountError::BadPeriod { period } => Params::new().with("found", period),
         }
     }
 }

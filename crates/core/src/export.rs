@@ -17,6 +17,8 @@ pub mod qr_code;
 
 use google::{Header, NotExportable};
 
+use crate::params::Params;
+
 /// The most accounts in one part of a Google Authenticator export, as the app itself writes them.
 pub const MAX_PER_PART: usize = 10;
 
@@ -74,6 +76,8 @@ pub struct Refused {
     pub name: String,
     /// A stable machine-readable code (`export_digits`, …).
     pub code: &'static str,
+    /// The values the reason names, to word it in the user's language.
+    pub params: Params,
     /// Why, in English.
     pub message: String,
     #[serde(skip)]
@@ -125,6 +129,7 @@ pub fn migration<'a>(
             issuer: entry.account.issuer().map(str::to_string),
             name: entry.account.name().to_string(),
             code: reason.code(),
+            params: reason.params(),
             message: reason.to_string(),
             reason,
         };

@@ -44,10 +44,13 @@ pub mod export;
 pub mod import;
 pub mod migration;
 pub mod otp;
+pub mod params;
 mod percent;
 pub mod qr;
 pub mod sealed;
 mod secret;
+pub mod site;
+pub mod skew;
 pub mod uri;
 pub mod vault;
 
@@ -56,6 +59,7 @@ pub use import::{
     Format, Import, ImportError, SkipReason, Skipped, import_file, import_payload, import_text,
 };
 pub use otp::{Algorithm, Alphabet, Code, Match, TimedCode};
+pub use params::Params;
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use sealed::{DataKey, KdfParams, SealedError, SealedVault};
 pub use secret::{Secret, SecretError};

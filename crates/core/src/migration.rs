@@ -29,6 +29,7 @@ use zeroize::Zeroizing;
 use crate::Secret;
 use crate::account::{Account, OtpType};
 use crate::otp::Algorithm;
+use crate::params::Params;
 use crate::percent;
 
 /// Why an export as a whole could not be read.
@@ -71,6 +72,19 @@ impl MigrationError {
             MigrationError::DuplicateData => "duplicate_param",
             MigrationError::BadBase64 { .. } => "bad_base64",
             MigrationError::BadProtobuf { .. } => "bad_protobuf",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            MigrationError::BadScheme { found } => Params::new().with("found", found),
+            MigrationError::BadHost { host } => Params::new().with("found", host),
+            MigrationError::MissingData => Params::new(),
+            MigrationError::DuplicateData => Params::new().with("name", "data"),
+            MigrationError::BadBase64 { detail } | MigrationError::BadProtobuf { detail } => {
+                Params::new().with("detail", detail)
+            }
         }
     }
 }
@@ -135,6 +149,17 @@ impl Unsupported {
             Unsupported::UnknownType(_) => "unknown_type",
             Unsupported::NegativeCounter(_) => "bad_counter",
             Unsupported::EmptySecret => "empty_secret",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            Unsupported::Md5 | Unsupported::EmptySecret => Params::new(),
+            Unsupported::UnknownAlgorithm(n) => Params::new().with("found", n).variant("number"),
+            Unsupported::UnknownDigits(n) => Params::new().with("found", n).variant("number"),
+            Unsupported::UnknownType(n) => Params::new().with("found", n).variant("number"),
+            Unsupported::NegativeCounter(n) => Params::new().with("found", n).variant("negative"),
         }
     }
 }

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
+use crate::params::Params;
 use crate::vault::{Vault, VaultError};
 
 /// The `format` field of every sealed vault and backup.
@@ -109,6 +110,30 @@ impl SealedError {
             SealedError::KeyRejected => "key_rejected",
             SealedError::Tampered => "sealed_tampered",
             SealedError::Vault(e) => e.code(),
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            SealedError::NotSealed
+            | SealedError::NoPassphraseSlot
+            | SealedError::WrongPassphrase
+            | SealedError::KeyRejected
+            | SealedError::Tampered => Params::new(),
+            SealedError::Corrupt { detail } | SealedError::BadKdf { detail } => {
+                Params::new().with("detail", detail)
+            }
+            SealedError::FutureVersion { found } => {
+                Params::new().with("found", found).with("known", VERSION)
+            }
+            SealedError::UnsupportedCipher { name } => {
+                Params::new().with("found", name).with("known", CIPHER)
+            }
+            SealedError::PassphraseTooShort { chars } => Params::new()
+                .with("found", chars)
+                .with("min", MIN_PASSPHRASE_CHARS),
+            SealedError::Vault(e) => e.params(),
         }
     }
 }

@@ -16,6 +16,8 @@ use std::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::params::{Params, shown_char};
+
 /// Why a base32 secret was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -66,6 +68,33 @@ impl SecretError {
             SecretError::BadHexCharacter { .. } | SecretError::OddHexLength { .. } => "bad_hex",
         }
     }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            SecretError::Empty => Params::new(),
+            SecretError::BadCharacter {
+                character,
+                position,
+            }
+            | SecretError::BadHexCharacter {
+                character,
+                position,
+            } => Params::new()
+                .with("character", shown_char(*character))
+                .with("position", position),
+            SecretError::OddHexLength { length } => {
+                Params::new().with("length", length).variant("length")
+            }
+            SecretError::BadLength { length } => Params::new().with("length", length),
+            SecretError::BadPadding { found, expected } => {
+                let p = Params::new()
+                    .with("found", found)
+                    .with("expected", expected);
+                if *expected == 0 { p.variant("none") } else { p }
+            }
+        }
+    }
 }
 
 impl fmt::Display for SecretError {
@@ -76,11 +105,7 @@ impl fmt::Display for SecretError {
                 character,
                 position,
             } => {
-                let shown = if character.is_control() || character.is_whitespace() {
-                    character.escape_default().to_string()
-                } else {
-                    character.to_string()
-                };
+                let shown = shown_char(*character);
                 write!(
                     f,
                     "'{shown}' is not a base32 character (position {position}); \

@@ -30,6 +30,7 @@ use std::fmt;
 
 use crate::account::{Account, OtpType, check_digits_for, check_period};
 use crate::otp::Algorithm;
+use crate::params::Params as ErrorParams;
 use crate::percent::{self, PercentError};
 use crate::{Secret, SecretError};
 
@@ -107,6 +108,29 @@ impl UriError {
             UriError::BadPeriod { .. } => "bad_period",
             UriError::MissingCounter => "missing_counter",
             UriError::BadCounter { .. } => "bad_counter",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> ErrorParams {
+        match self {
+            UriError::Malformed { detail } => ErrorParams::new().with("detail", detail),
+            UriError::BadScheme { scheme } => ErrorParams::new().with("found", shorten(scheme)),
+            UriError::UnknownType { found }
+            | UriError::UnknownAlgorithm { found }
+            | UriError::BadPeriod { found }
+            | UriError::BadCounter { found } => ErrorParams::new().with("found", shorten(found)),
+            UriError::BadDigits { found } => ErrorParams::new()
+                .with("found", shorten(found))
+                .with("min", crate::otp::MIN_DIGITS)
+                .with("max", crate::otp::MAX_DIGITS),
+            UriError::BadSteamDigits { found } => ErrorParams::new()
+                .with("found", shorten(found))
+                .with("steam", crate::otp::STEAM_CHARS)
+                .variant("steam"),
+            UriError::DuplicateParam { name } => ErrorParams::new().with("name", name),
+            UriError::MissingSecret | UriError::MissingCounter => ErrorParams::new(),
+            UriError::Secret(e) => e.params(),
         }
     }
 }

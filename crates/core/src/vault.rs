@@ -3,14 +3,19 @@
 //! exceed what a JavaScript number holds).
 //!
 //! Schema 1: `{"schema": 1, "nextId": N, "entries": [{"id": 1, "account": {…}}]}`, where `account` is
-//! [`Account`]'s stable form. A later schema can wrap `entries` (for example, encrypted under a
-//! passphrase) and bump `schema`; a schema newer than this code knows is refused with
-//! [`VaultError::FutureSchema`] so that the caller leaves it untouched.
+//! [`Account`]'s stable form. Schema 2 adds an entry's `site` (the host it was added or filled from,
+//! see [`crate::site`]): `{"id": 1, "account": {…}, "site": "example.com"}`. The text is written in
+//! the oldest schema that holds it (1 while no entry has a site), so a version that knows only
+//! schema 1 keeps reading a vault that uses nothing newer. A schema newer than this code knows is
+//! refused with [`VaultError::FutureSchema`] so that the caller leaves it untouched.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::site::{SiteMatch, normalize_host, site_match};
+
+use crate::params::Params;
 use crate::{Account, Code, OtpType, TimedCode};
 
 mod preview;
@@ -22,7 +27,7 @@ pub use preview::{
 pub use view::{AccountView, EntryView};
 
 /// The schema this code reads and writes.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// Why a vault could not be loaded or changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +53,11 @@ pub enum VaultError {
         /// The id asked for.
         id: u64,
     },
+    /// A site that is not a host name or address (the tab's URL gave no host).
+    BadSite {
+        /// The text given as the host.
+        host: String,
+    },
     /// A position past the end of the list.
     NoSuchPosition {
         /// The position asked for (from 0).
@@ -66,6 +76,24 @@ impl VaultError {
             VaultError::NoSuchEntry { .. } => "no_such_entry",
             VaultError::NotHotp { .. } => "not_hotp",
             VaultError::NoSuchPosition { .. } => "no_such_position",
+            VaultError::BadSite { .. } => "bad_site",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            VaultError::Corrupt { detail } => Params::new().with("detail", detail),
+            VaultError::FutureSchema { found } => {
+                Params::new().with("found", found).with("known", SCHEMA)
+            }
+            VaultError::NoSuchEntry { id } | VaultError::NotHotp { id } => {
+                Params::new().with("id", id)
+            }
+            VaultError::NoSuchPosition { index, len } => {
+                Params::new().with("index", index).with("len", len)
+            }
+            VaultError::BadSite { host } => Params::new().with("found", host),
         }
     }
 }
@@ -83,6 +111,10 @@ impl fmt::Display for VaultError {
             ),
             VaultError::NoSuchEntry { id } => write!(f, "there is no account with id {id}"),
             VaultError::NotHotp { id } => write!(f, "account {id} is not counter-based (HOTP)"),
+            VaultError::BadSite { host } => write!(
+                f,
+                "'{host}' is not a site: a site is a host name or address, such as example.com"
+            ),
             VaultError::NoSuchPosition { index, len } => write!(
                 f,
                 "position {index} is past the end of the list of {len} account(s) (positions start at 0)"
@@ -101,6 +133,9 @@ pub struct Entry {
     pub id: u64,
     /// The account.
     pub account: Account,
+    /// The site (normalized host) the account was added or filled from; schema 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 }
 
 /// The account list.
@@ -157,12 +192,19 @@ impl Vault {
                 found: version.schema,
             });
         }
-        if version.schema != u64::from(SCHEMA) {
+        if version.schema < 1 {
             return Err(VaultError::Corrupt {
                 detail: format!("unknown schema {}", version.schema),
             });
         }
-        let vault: Vault = serde_json::from_str(text).map_err(corrupt)?;
+        let mut vault: Vault = serde_json::from_str(text).map_err(corrupt)?;
+        // In memory a vault is always the current schema; `to_json` picks the schema to write.
+        vault.schema = SCHEMA;
+        if version.schema == 1 && vault.entries.iter().any(|e| e.site.is_some()) {
+            return Err(VaultError::Corrupt {
+                detail: "schema 1 has no sites".into(),
+            });
+        }
         let mut ids: Vec<u64> = vault.entries.iter().map(|e| e.id).collect();
         ids.sort_unstable();
         if ids.windows(2).any(|w| w[0] == w[1])
@@ -175,10 +217,19 @@ impl Vault {
         Ok(vault)
     }
 
-    /// The text to store.
+    /// The text to store, in the oldest schema that holds it.
     pub fn to_json(&self) -> String {
+        let schema = if self.entries.iter().any(|e| e.site.is_some()) {
+            SCHEMA
+        } else {
+            1
+        };
+        let stored = Vault {
+            schema,
+            ..self.clone()
+        };
         // Serialising these plain types cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(&stored).unwrap_or_default()
     }
 
     /// The entries, in the user's order (the order they were added, unless moved).
@@ -193,6 +244,7 @@ impl Vault {
             .map(|e| EntryView {
                 id: e.id,
                 account: AccountView::from(&e.account),
+                site: e.site.clone(),
             })
             .collect()
     }
@@ -201,7 +253,11 @@ impl Vault {
     fn push(&mut self, account: Account) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
-        self.entries.push(Entry { id, account });
+        self.entries.push(Entry {
+            id,
+            account,
+            site: None,
+        });
         id
     }
 
@@ -244,6 +300,32 @@ impl Vault {
     ) -> Result<(), VaultError> {
         self.entry_mut(id)?.account.rename(issuer, name);
         Ok(())
+    }
+
+    /// Ties an entry to the site (a host) it was added or filled from; `None` unties it.
+    pub fn set_site(&mut self, id: u64, host: Option<&str>) -> Result<(), VaultError> {
+        let site = match host {
+            Some(host) => Some(normalize_host(host).ok_or_else(|| VaultError::BadSite {
+                host: host.to_owned(),
+            })?),
+            None => None,
+        };
+        self.entry_mut(id)?.site = site;
+        Ok(())
+    }
+
+    /// The entries that belong to the tab's host, the stored sites first, each in list order.
+    pub fn matching(&self, host: &str) -> Result<Vec<(u64, SiteMatch)>, VaultError> {
+        let host = normalize_host(host).ok_or_else(|| VaultError::BadSite {
+            host: host.to_owned(),
+        })?;
+        let mut found: Vec<(u64, SiteMatch)> = self
+            .entries
+            .iter()
+            .filter_map(|e| site_match(&e.account, e.site.as_deref(), &host).map(|m| (e.id, m)))
+            .collect();
+        found.sort_by_key(|&(_, m)| m);
+        Ok(found)
     }
 
     /// Deletes an entry; returns it.
@@ -334,8 +416,8 @@ mod tests {
         );
         assert_eq!(v.remove(9).unwrap_err().code(), "no_such_entry");
         assert_eq!(v.next_hotp(1), Err(VaultError::NotHotp { id: 1 }));
-        let future = Vault::from_json(r#"{"schema": 2, "whatever": true}"#).unwrap_err();
-        assert_eq!(future, VaultError::FutureSchema { found: 2 });
+        let future = Vault::from_json(r#"{"schema": 3, "whatever": true}"#).unwrap_err();
+        assert_eq!(future, VaultError::FutureSchema { found: 3 });
         assert!(future.to_string().contains("left untouched"));
         assert_eq!(Vault::from_json("{").unwrap_err().code(), "vault_corrupt");
         assert_eq!(

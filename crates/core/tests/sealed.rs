@@ -320,7 +320,7 @@ fn decrypted_text_that_is_not_a_vault_is_reported() {
         .encrypt(
             chacha20poly1305::XNonce::from_slice(&nonce),
             Payload {
-                msg: br#"{"schema": 2}"#,
+                msg: br#"{"schema": 99}"#,
                 aad: raw.header.get().as_bytes(),
             },
         )

@@ -18,6 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
 use crate::otp::DEFAULT_PERIOD;
+use crate::params::Params;
 use crate::{Account, Algorithm, OtpType, percent};
 
 /// The start of every export URI.
@@ -57,6 +58,20 @@ impl NotExportable {
             NotExportable::Type(_) => "export_type",
             NotExportable::NameLeadingSpace => "export_name_space",
             NotExportable::TooLarge { .. } => "export_too_large",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            NotExportable::Digits(d) => Params::new().with("found", d),
+            NotExportable::Period(p) => Params::new().with("found", p),
+            NotExportable::Counter(c) => Params::new().with("found", c).with("max", i64::MAX),
+            NotExportable::Type(t) => Params::new().with("found", t),
+            NotExportable::NameLeadingSpace => Params::new(),
+            NotExportable::TooLarge { bytes, max } => {
+                Params::new().with("bytes", bytes).with("max", max)
+            }
         }
     }
 }

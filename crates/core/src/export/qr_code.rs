@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::params::Params;
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -39,6 +40,15 @@ impl QrEncodeError {
     pub fn code(&self) -> &'static str {
         match self {
             QrEncodeError::TooLong { .. } => "qr_too_long",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            QrEncodeError::TooLong { bytes, max } => {
+                Params::new().with("bytes", bytes).with("max", max)
+            }
         }
     }
 }

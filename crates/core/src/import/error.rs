@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::migration::{MigrationError, Unsupported};
+use crate::params::Params;
 use crate::uri::{UriError, shorten};
 use crate::{AccountError, SecretError};
 
@@ -167,6 +168,31 @@ impl ImportError {
         }
     }
 
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            ImportError::Uri(e) => e.params(),
+            ImportError::Migration(e) => e.params(),
+            ImportError::NotAuthenticator { text } => Params::new().with("text", text),
+            ImportError::PasswordRequired { format } | ImportError::WrongPassword { format } => {
+                Params::new().with("format", format.as_str())
+            }
+            ImportError::Corrupt { format, detail }
+            | ImportError::Unsupported { format, detail } => Params::new()
+                .with("format", format.as_str())
+                .with("detail", detail),
+            ImportError::UnsupportedVersion {
+                format,
+                found,
+                supported,
+            } => Params::new()
+                .with("format", format.as_str())
+                .with("found", found)
+                .with("supported", supported),
+            ImportError::UnknownFormat { detail } => Params::new().with("detail", detail),
+        }
+    }
+
     /// The format the error is about, when the input was recognised.
     pub fn format(&self) -> Option<Format> {
         match self {
@@ -277,6 +303,25 @@ impl SkipReason {
             SkipReason::Uri(e) => e.code(),
             SkipReason::NotAuthenticator => "not_authenticator",
             SkipReason::EncryptedEntry => "encrypted_entry",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        match self {
+            SkipReason::Migration(u) => u.params(),
+            SkipReason::UnsupportedType { found } | SkipReason::UnknownAlgorithm { found } => {
+                Params::new().with("found", shorten(found))
+            }
+            SkipReason::BadField { field, found, rule } => Params::new()
+                .with("field", field)
+                .with("found", found)
+                .with("rule", rule),
+            SkipReason::MissingSecret | SkipReason::EncryptedEntry => Params::new(),
+            SkipReason::NotAuthenticator => Params::new().variant("line"),
+            SkipReason::Secret(e) => e.params(),
+            SkipReason::Account(e) => e.params(),
+            SkipReason::Uri(e) => e.params(),
         }
     }
 }

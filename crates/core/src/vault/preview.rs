@@ -10,6 +10,7 @@ use super::view::{AccountView, same_label};
 use super::{Added, Vault};
 use crate::Account;
 use crate::import::{Import, ImportError};
+use crate::params::Params;
 
 /// How an incoming account relates to what is stored. Serialised flat into [`Incoming`] as
 /// `"status": "new" | "stored" | "repeated" | "sameName"` with the variant's fields beside it.
@@ -90,6 +91,8 @@ pub struct SkippedView {
     pub name: String,
     /// A stable machine-readable code (`unsupported_md5`, …).
     pub code: &'static str,
+    /// The values the reason names, to word it in the user's language.
+    pub params: Params,
     /// What is wrong, in English.
     pub message: String,
 }
@@ -102,6 +105,8 @@ pub struct Problem {
     pub source: usize,
     /// The error's stable code.
     pub code: &'static str,
+    /// The values the error names, to word it in the user's language.
+    pub params: Params,
     /// What is wrong, in English.
     pub message: String,
     /// For text that is not an authenticator code: the text (shortened), to show the user.
@@ -244,6 +249,26 @@ impl CommitError {
             CommitError::ReplacedTwice { .. } => "replaced_twice",
         }
     }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    pub fn params(&self) -> Params {
+        // Positions are shown counting from 1, as the preview lists them.
+        match self {
+            CommitError::StaleIndex { index, len } => {
+                Params::new().with("index", index + 1).with("len", len)
+            }
+            CommitError::RepeatedIndex { index } => Params::new().with("index", index + 1),
+            CommitError::NoSuchEntry { index, entry_id } => Params::new()
+                .with("index", index + 1)
+                .with("entry", entry_id)
+                .variant("preview"),
+            CommitError::NotSameName { index, entry_id }
+            | CommitError::AlreadyStored { index, entry_id } => Params::new()
+                .with("index", index + 1)
+                .with("entry", entry_id),
+            CommitError::ReplacedTwice { entry_id } => Params::new().with("entry", entry_id),
+        }
+    }
 }
 
 impl fmt::Display for CommitError {
@@ -307,6 +332,7 @@ impl Vault {
                     preview.problems.push(Problem {
                         source,
                         code: error.code(),
+                        params: error.params(),
                         message: error.to_string(),
                         text,
                         error,
@@ -327,6 +353,7 @@ impl Vault {
                 .extend(import.skipped.into_iter().map(|s| SkippedView {
                     source,
                     code: s.reason.code(),
+                    params: s.reason.params(),
                     message: s.reason.to_string(),
                     issuer: s.issuer,
                     name: s.name,

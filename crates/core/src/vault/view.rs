@@ -60,6 +60,8 @@ pub struct EntryView {
     /// The account, without its secret.
     #[serde(flatten)]
     pub account: AccountView,
+    /// The site it was added or filled from, if any.
+    pub site: Option<String>,
 }
 
 /// Whether two accounts carry the same issuer and name (whatever their secrets): the accounts a user

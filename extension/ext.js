@@ -22,6 +22,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   noticeDismissed: false,  // the "not protected" notice closed
   lastBackupAt: 0,         // ms; 0: never
   reminderDismissed: false,
+  clockCorrection: null,   // {offsetMs, host}: added to this computer's clock for the codes shown
 });
 
 /** The stored account list text, or null when there is none. */
@@ -104,8 +105,10 @@ export function watchStorage({ onVault, onLocked, onUnlocked }) {
 }
 
 /** Opens the popup in a window of its own, which stays open while the user switches tabs. */
-export async function popOut() {
-  await api.windows.create({ url: api.runtime.getURL('popup.html?window=1'), type: 'popup', width: 380, height: 640 });
+export async function popOut(tabId) {
+  // The window acts on the tab it was opened from (tab.js reads `tab`), not on itself.
+  const url = api.runtime.getURL(`popup.html?window=1${tabId === undefined ? '' : `&tab=${tabId}`}`);
+  await api.windows.create({ url, type: 'popup', width: 380, height: 640 });
 }
 
 /** A PNG data URL of the visible part of the active tab (needs the activeTab grant of the toolbar click). */

@@ -5,6 +5,8 @@ import { msg, loadVault, saveVault, captureVisibleTab, watchStorage, popOut } fr
 import { $, el, localize, showError, describe } from './dom.js';
 import * as vault from './vault.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
+import { targetTab, fillCode, isToolbarPopup } from './tab.js';
+import * as clock from './clock.js';
 
 performance.mark('authbar:start');
 
@@ -17,6 +19,9 @@ let rows = new Map();       // id → {li, code, ring, account, entry}
 let lastCodes = new Map();  // id → code shown
 let choices = new Map();    // preview: index → 'add' | {replace: entryId}
 const ownWrites = new Set(); // vault texts this popup stored (storage.onChanged reports them too)
+let tab = null;             // the page the popup was opened on: {id, host, origin} (tab.js)
+let siteMatches = new Map(); // id → 'stored' | 'issuer': the accounts of the tab's site, shown first
+let previewSite = null;     // the host a shown preview was scanned from (recorded on its accounts)
 
 const status = (text) => { $('#status').textContent = ''; requestAnimationFrame(() => { $('#status').textContent = text; }); };
 const label = (a) => [a.issuer, a.name].filter(Boolean).join(' – ') || '—';
@@ -87,7 +92,11 @@ function render() {
   visibility.disconnect();
   onScreen.clear();
   const accounts = readonly || core.locked ? [] : core.accounts();
-  for (const a of accounts) list.append(row(a));
+  // The accounts of the tab's site first (the core decides which), then the rest in the user's order.
+  siteMatches = new Map(accounts.length && tab?.host ? core.matching(tab.host).map((m) => [m.id, m.how]) : []);
+  const rank = (a) => (siteMatches.has(a.id) ? [...siteMatches.keys()].indexOf(a.id) : siteMatches.size);
+  const ordered = siteMatches.size ? [...accounts].sort((a, b) => rank(a) - rank(b)) : accounts;
+  for (const a of ordered) list.append(row(a));
   $('#empty').hidden = readonly || core.locked || accounts.length > 0;
   $('#search').hidden = accounts.length < SEARCH_FROM;
   filter();
@@ -104,8 +113,14 @@ function row(a) {
     el('span', { className: 'name' }, a.name || (a.issuer ? '' : '—')),
     code,
     el('span', { className: 'copied-badge', attrs: { 'aria-hidden': 'true' } }));
+  if (siteMatches.has(a.id)) entry.append(el('span', { className: 'site-badge' }, msg('forThisSite')));
   entry.addEventListener('click', () => copy(a.id, entry));
-  entry.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); copy(a.id, entry); } });
+  // Enter fills the code into the page when there is one (choosing this account explicitly); Space copies.
+  entry.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    if (e.key === 'Enter' && tab?.origin) fill(a.id, entry); else copy(a.id, entry);
+  });
   const actions = el('div', { className: 'actions' });
   if (a.type === 'hotp') {
     actions.append(el('button', { type: 'button', className: 'next', tabIndex: -1, textContent: msg('next'), onclick: () => nextHotp(a.id) }));
@@ -114,6 +129,7 @@ function row(a) {
   const menu = el('details', { className: 'menu' },
     el('summary', { tabIndex: -1, attrs: { 'aria-label': msg('actionsFor', label(a)) } }, '⋯'),
     el('div', { className: 'menu-items' },
+      tab?.origin ? el('button', { type: 'button', className: 'fill', textContent: msg('fill'), onclick: () => fill(a.id, entry) }) : null,
       el('button', { type: 'button', className: 'qr', textContent: msg('showQr'), onclick: () => showAccountQr(a) }),
       el('button', { type: 'button', className: 'rename', textContent: msg('rename'), onclick: () => startRename(a) }),
       el('button', { type: 'button', className: 'delete', textContent: msg('delete'), onclick: () => remove(a) })));
@@ -121,7 +137,7 @@ function row(a) {
   menu.addEventListener('click', (e) => { if (e.target.closest('.menu-items button')) menu.open = false; });
   menu.addEventListener('keydown', (e) => { if (e.key === 'Escape' && menu.open) { e.stopPropagation(); menu.open = false; menu.querySelector('summary').focus(); } });
   actions.append(menu);
-  const li = el('li', { attrs: { 'data-id': String(a.id) } });
+  const li = el('li', { className: siteMatches.has(a.id) ? 'match' : '', attrs: { 'data-id': String(a.id) } });
   let r = null;
   if (a.type === 'totp') {
     r = ring();
@@ -196,7 +212,8 @@ function tick() {
     let renewed = false;
     recomputeAt = Infinity;
     computedAt = now;
-    for (const c of core.codes(now)) {
+    // A clock correction the user applied (clock.js) shifts the time the codes are computed for.
+    for (const c of core.codes(now + clock.correctionMs())) {
       const r = rows.get(c.id);
       if (!r) continue;
       if (lastCodes.get(c.id) !== c.code) {
@@ -236,6 +253,36 @@ async function copy(id, entry) {
   } catch {
     status(msg('copyFailed'));
   }
+}
+
+/**
+ * Puts an account's current code into the tab's page. Filling the account the user picked is always
+ * allowed; the page must still be at the origin the popup saw. The first fill from a site ties the
+ * account to it. Without a field to fill, the code is copied instead, and the popup says why.
+ */
+async function fill(id, entry) {
+  const code = rows.get(id)?.code.dataset.code;
+  if (!code) return;
+  let result;
+  try {
+    result = await fillCode(tab, code);
+  } catch {
+    result = { filled: false, reason: 'failed' };
+  }
+  if (result.filled) {
+    showError($('#banner'), '');
+    status(msg('filled'));
+    const account = rows.get(id)?.account;
+    if (account && !account.site && tab.host) {
+      core.setSite(id, tab.host);
+      await persist();
+    }
+    if (await isToolbarPopup()) window.close();
+    return;
+  }
+  if (result.reason === 'navigated') { showError($('#banner'), msg('fillNavigated')); return; }
+  await copy(id, entry);
+  showError($('#banner'), msg({ several: 'fillSeveral', none: 'fillNone' }[result.reason] ?? 'fillFailed'));
 }
 
 async function nextHotp(id) {
@@ -330,6 +377,7 @@ function filter() {
 // ---- Adding ----
 
 function showPreview(preview, extraProblems = []) {
+  previewSite = null;
   closeAdd();
   vault.closeSettings();
   const list = $('#preview-list');
@@ -383,6 +431,8 @@ async function commit() {
     showError($('#banner'), vault.errorText(err));
     return;
   }
+  // Accounts scanned from a page remember its site.
+  if (previewSite) for (const id of [...report.ids, ...report.replaced]) core.setSite(id, previewSite);
   if (!(await persist())) return;
   $('#preview').hidden = true;
   render();
@@ -402,6 +452,8 @@ function submitText(e) {
   try {
     // Anything with a scheme goes to the URI parser (which names a wrong scheme); the rest is a secret.
     const bare = !text.includes('://');
+    // A bare secret without a name is named after the site the popup was opened on, shown in the form.
+    if (bare && tab?.host && !$('#add-issuer').value.trim() && !$('#add-name').value.trim()) $('#add-issuer').value = tab.host;
     const preview = !bare
       ? core.previewText(text)
       : core.previewFields({
@@ -468,6 +520,7 @@ export async function scanPage(screenshot = null) {
   const { data, width, height } = await pixelsOf(await blobOf(dataUrl));
   try {
     showPreview(core.previewQr(data, width, height, false));
+    previewSite = tab?.host ?? null;
   } catch (err) {
     if (err.code !== 'no_qr') { showError(errorNode, describe(err)); return; }
     // Finder patterns at the edge of the capture: the code is there but cut off by the window.
@@ -530,6 +583,7 @@ function decodeRegion(pixels, x, y, w, h) {
     const preview = core.previewQr(crop, w, h, false);
     $('#region').hidden = true;
     showPreview(preview);
+    previewSite = tab?.host ?? null;
   } catch (err) {
     showError($('#region-error'), err.code === 'no_qr' ? msg('noQrInRegion') : describe(err));
   }
@@ -570,7 +624,7 @@ function wire() {
   $('#search').addEventListener('input', () => { filter(); rove(null); });
   // In its own window the popup needs no pop-out button; from the toolbar it closes after opening one.
   if (new URLSearchParams(location.search).has('window')) { $('#pop-out').hidden = true; document.body.classList.add('window'); }
-  $('#pop-out').addEventListener('click', async () => { await popOut(); window.close(); });
+  $('#pop-out').addEventListener('click', async () => { await popOut(tab?.id); window.close(); });
   $('#accounts').addEventListener('keydown', onListKey);
   $('#accounts').addEventListener('focusin', (e) => { if (e.target.classList.contains('entry')) rove(e.target); });
   $('#add-text').addEventListener('keydown', (e) => {
@@ -609,7 +663,9 @@ async function main() {
   localize();
   wire();
   // Compile the wasm and read storage at the same time.
-  const [, stored] = await Promise.all([init(), loadVault()]);
+  const [, stored, opened] = await Promise.all([init(), loadVault(), targetTab()]);
+  tab = opened;
+  if (tab?.origin) $('#copy-hint').textContent = msg('copyHintFill');
   try {
     core = new Authbar(stored);
   } catch (err) {
@@ -627,11 +683,15 @@ async function main() {
     onUnlocked: vault.unlockedElsewhere,
   });
   render();
+  // The site's own accounts are first: focus the first, so Enter fills its code.
+  if (siteMatches.size && !core?.locked) rows.get(siteMatches.keys().next().value)?.entry.focus();
   performance.mark('authbar:painted');
   performance.measure('authbar:open', 'authbar:start', 'authbar:painted');
   document.body.classList.remove('loading');
   document.body.classList.add('ready');
   everySecond();
+  // The clock check runs after the first paint; a correction recomputes the codes.
+  clock.start(tab, () => { recomputeAt = 0; lastCodes.clear(); tick(); });
   if (core?.locked) $('#unlock-passphrase').focus();
 }
 

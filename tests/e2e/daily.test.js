@@ -6,8 +6,8 @@ import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmP
 const T = 1_800_000_010;
 const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
-async function withPopup(fn) {
-  const { context, cleanup } = await launch();
+async function withPopup(fn, options = {}) {
+  const { context, cleanup } = await launch(options);
   try {
     await fn(await openPopup(context, T));
   } finally {
@@ -248,11 +248,30 @@ test('a keyboard shortcut opens the popup, and "Open in a window" pops it out', 
     assert.equal(shortcut?.name, '_execute_action');
     const [win] = await Promise.all([context.waitForEvent('page'), page.click('#pop-out')]);
     await win.waitForSelector('body.ready');
-    assert.match(win.url(), /popup\.html\?window=1$/);
+    // The window acts on the tab the popup was opened on (here the popup's own tab).
+    assert.match(win.url(), /popup\.html\?window=1&tab=\d+$/);
     assert.equal(await win.isHidden('#pop-out'), true);
     const type = await win.evaluate(async () => (await chrome.windows.getCurrent()).type);
     assert.equal(type, 'popup');
   } finally {
     await cleanup();
   }
+});
+
+test('errors from the core are worded in the user\'s language, naming the bad value and the rule', async () => {
+  await withPopup(async (page) => {
+    await addText(page, 'JBSW1Y3DP', { 'add-issuer': 'Banka', 'add-name': 'karel' });
+    await page.waitForSelector('#add-text-error:not([hidden])');
+    assert.equal(await page.textContent('#add-text-error'),
+      'Znak „1“ (pozice 5) nepatří do base32: tajný klíč smí obsahovat jen písmena A–Z a číslice 2–7.');
+    await page.fill('#add-text', 'otpauth://totp/X:y?secret=JBSWY3DPEHPK3PXP&digits=12');
+    await page.click('#text-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#add-text-error').textContent.includes('12'));
+    assert.equal(await page.textContent('#add-text-error'), 'Počet číslic musí být celé číslo od 6 do 10, ne „12“.');
+    // A file of a known format with a problem: the format is named in Czech too.
+    await page.click('#toggle-settings');
+    await page.setInputFiles('#import-file', { name: 'aegis.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ version: 2, header: { slots: null, params: null }, db: { version: 2, entries: [] } })) });
+    await page.waitForSelector('#import-error:not([hidden])');
+    assert.match(await page.textContent('#import-error'), /^Soubor \(trezor Aegis\) má verzi 2, kterou Authbar nečte/);
+  }, { locale: 'cs-CZ' });
 });

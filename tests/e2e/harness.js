@@ -1,6 +1,6 @@
 // Launches headless Chromium with dist/extension loaded, and helpers shared by the browser tests.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -18,8 +18,27 @@ export function extensionId(dir = EXTENSION) {
   return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
 }
 
-export async function launch({ userDataDir, locale = 'en-US' } = {}) {
+/**
+ * A copy of the extension that may reach http://127.0.0.1 and http://*.test pages. What it stands for: the activeTab
+ * grant of a click on the toolbar button (or the shortcut), which a headless test cannot make. The
+ * code paths are the shipped ones; only the grant is given up front. Returns the copy's directory.
+ */
+function withSiteAccess() {
+  const dir = mkdtempSync(join(tmpdir(), 'authbar-site-access-'));
+  cpSync(EXTENSION, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  manifest.host_permissions = ['http://127.0.0.1/*', 'http://*.test/*'];
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+/** The extension directory the running browser loaded (see `launch`'s `siteAccess`). */
+export let loaded = EXTENSION;
+
+export async function launch({ userDataDir, locale = 'en-US', siteAccess = false } = {}) {
   const dir = userDataDir ?? mkdtempSync(join(tmpdir(), 'authbar-profile-'));
+  const extension = siteAccess ? withSiteAccess() : EXTENSION;
+  loaded = extension;
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -27,21 +46,30 @@ export async function launch({ userDataDir, locale = 'en-US' } = {}) {
     // Extension messages follow the browser's UI language: on Linux, LANGUAGE and a bare --lang.
     env: { ...process.env, LANGUAGE: locale.split('-')[0] },
     args: [
-      `--disable-extensions-except=${EXTENSION}`, `--load-extension=${EXTENSION}`, '--no-sandbox', '--disable-gpu',
+      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`, '--no-sandbox', '--disable-gpu',
       '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', `--lang=${locale.split('-')[0]}`,
+      // Named test sites (github.test) are this machine: a site's name is what matches an issuer.
+      ...(siteAccess ? ['--host-resolver-rules=MAP *.test 127.0.0.1'] : []),
     ],
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
-  return { context, dir, cleanup: async () => { await context.close(); if (!userDataDir) rmSync(dir, { recursive: true, force: true }); } };
+  return { context, dir, cleanup: async () => {
+    await context.close();
+    if (!userDataDir) rmSync(dir, { recursive: true, force: true });
+    if (siteAccess) rmSync(extension, { recursive: true, force: true });
+  } };
 }
 
-/** Opens the popup page (as a tab) at a fixed clock, and waits for the first paint. */
-export async function openPopup(context, unixSecs) {
+/**
+ * Opens the popup page (as a tab) at a fixed clock, and waits for the first paint. `query` is the
+ * page's query string (`tab=ID`: the popup acts on that tab, as the popped-out window does).
+ */
+export async function openPopup(context, unixSecs, query = '') {
   const page = await context.newPage();
   if (unixSecs !== undefined) await page.clock.setFixedTime(new Date(unixSecs * 1000));
   page.on('pageerror', (e) => { throw e; });
-  await page.goto(`chrome-extension://${extensionId()}/popup.html`);
+  await page.goto(`chrome-extension://${extensionId(loaded)}/popup.html${query ? `?${query}` : ''}`);
   await page.waitForSelector('body.ready');
   return page;
 }

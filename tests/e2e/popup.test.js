@@ -159,12 +159,12 @@ test('bad input shows a specific error and changes nothing', async () => {
 
     await addText(page, 'JBSWY31P');
     assert.equal(await errorText(page, '#add-text-error'),
-      "bad secret: '1' is not a base32 character (position 7); base32 uses only the letters A-Z and the digits 2-7");
+      "'1' (position 7) is not a base32 character: a secret uses only the letters A–Z and the digits 2–7.");
     assert.equal(await page.getAttribute('#add-text', 'aria-invalid'), 'true');
     await addText(page, 'otpauth://totp/X:y?secret=JBSWY3DPEHPK3PXP&algorithm=MD5');
-    assert.equal(await errorText(page, '#add-text-error'), "algorithm must be SHA1, SHA256 or SHA512, got 'MD5'");
+    assert.equal(await errorText(page, '#add-text-error'), "The algorithm must be SHA1, SHA256 or SHA512, not 'MD5'.");
     await addText(page, 'JBSWY3DPEHPK3PXP', { 'add-digits': '5' });
-    assert.match(await errorText(page, '#add-text-error'), /digits must be a whole number from 6 to 10, got '5'/);
+    assert.match(await errorText(page, '#add-text-error'), /The number of digits must be a whole number from 6 to 10, not '5'\./);
 
     await upload(page, join(FIX, 'no-qr.png'));
     assert.equal(await errorText(page, '#qr-error'), 'No QR code was found in no-qr.png.');

@@ -59,7 +59,7 @@ pub use import::{
     Format, Import, ImportError, SkipReason, Skipped, import_file, import_payload, import_text,
 };
 pub use otp::{Algorithm, Alphabet, Code, Match, TimedCode};
-pub use params::Params;
+pub use params::{Coded, Params};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use sealed::{DataKey, KdfParams, SealedError, SealedVault};
 pub use secret::{Secret, SecretError};

@@ -55,6 +55,45 @@ impl Params {
     }
 }
 
+/// An error with a stable code and the values it names: every error enum of the core, so a front
+/// end converts them all one way.
+pub trait Coded: std::fmt::Display {
+    /// The stable machine-readable code.
+    fn code(&self) -> &'static str;
+    /// The values the error names.
+    fn params(&self) -> Params;
+}
+
+macro_rules! coded {
+    ($($error:ty),* $(,)?) => {$(
+        impl Coded for $error {
+            fn code(&self) -> &'static str {
+                <$error>::code(self)
+            }
+            fn params(&self) -> Params {
+                <$error>::params(self)
+            }
+        }
+    )*};
+}
+
+coded!(
+    crate::SecretError,
+    crate::AccountError,
+    crate::uri::UriError,
+    crate::migration::MigrationError,
+    crate::migration::Unsupported,
+    crate::ImportError,
+    crate::SkipReason,
+    crate::VaultError,
+    crate::SealedError,
+    crate::vault::CommitError,
+    crate::export::google::NotExportable,
+    crate::export::qr_code::QrEncodeError,
+    crate::QrError,
+    crate::skew::SkewError,
+);
+
 /// A character as a person can read it: control and space characters escaped (`\t`, `\u{a0}`).
 pub(crate) fn shown_char(c: char) -> String {
     if c.is_control() || c.is_whitespace() {

@@ -5,7 +5,7 @@ use authbar_core::export::qr_code::QrMatrix;
 use authbar_core::sealed::{self, KdfParams};
 use wasm_bindgen::prelude::*;
 
-use crate::{Authbar, js_error, to_js, vault_error, with_random};
+use crate::{Authbar, core_error, to_js, vault_error, with_random};
 
 fn to_ids(ids: Vec<f64>) -> Vec<u64> {
     ids.into_iter().map(|id| id as u64).collect()
@@ -16,7 +16,7 @@ fn to_ids(ids: Vec<f64>) -> Vec<u64> {
 pub fn qr_svg(text: &str) -> Result<String, JsValue> {
     QrMatrix::encode(text)
         .map(|m| m.to_svg())
-        .map_err(|e| js_error(e.code(), &e.to_string()))
+        .map_err(|e| core_error(&e))
 }
 
 #[wasm_bindgen]

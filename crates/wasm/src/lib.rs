@@ -7,13 +7,16 @@ use authbar_core::import::Import;
 use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
 use authbar_core::uri::{self, Fields};
 use authbar_core::vault::{Preview, Selection};
-use authbar_core::{ImportError, Vault, VaultError, import_file, import_payload, import_text, qr};
+use authbar_core::{
+    Coded, ImportError, Vault, VaultError, import_file, import_payload, import_text, qr,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 mod export;
 mod lock;
 mod qrbench;
+mod site;
 
 fn js_error(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
@@ -34,21 +37,21 @@ fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsValue
     serde_json::from_str(&text).map_err(|e| js_error("bad_fields", &e.to_string()))
 }
 
-fn vault_error(e: &VaultError) -> JsValue {
-    js_error(e.code(), &e.to_string())
-}
-
-/// An import error, with the file's format (`format`: its readable name) when it is known.
-fn import_error(e: &ImportError) -> JsValue {
+/// An error of the core: its code, its English message, and the values it names (`params`), from
+/// which the popup words it in the user's language.
+pub(crate) fn core_error<E: Coded + ?Sized>(e: &E) -> JsValue {
     let error = js_error(e.code(), &e.to_string());
-    if let Some(format) = e.format() {
-        let _ = js_sys::Reflect::set(&error, &"format".into(), &format.name().into());
-    }
+    let params = to_js(&e.params()).unwrap_or(JsValue::NULL);
+    let _ = js_sys::Reflect::set(&error, &"params".into(), &params);
     error
 }
 
+fn vault_error(e: &VaultError) -> JsValue {
+    core_error(e)
+}
+
 fn sealed_error(e: &SealedError) -> JsValue {
-    js_error(e.code(), &e.to_string())
+    core_error(e)
 }
 
 /// Runs a core call with the browser's random source. If the source fails, the call's result is
@@ -166,7 +169,7 @@ impl Authbar {
         self.vault.as_ref().ok_or_else(locked_error)
     }
 
-    fn vault_mut(&mut self) -> Result<&mut Vault, JsValue> {
+    pub(crate) fn vault_mut(&mut self) -> Result<&mut Vault, JsValue> {
         self.vault.as_mut().ok_or_else(locked_error)
     }
 
@@ -232,21 +235,21 @@ impl Authbar {
         let result = import_text(text);
         if let Err(e) = &result {
             self.discard();
-            return Err(js_error(e.code(), &e.to_string()));
+            return Err(core_error(e));
         }
         self.preview(vec![result], 0, false)
     }
 
     /// Reads a file chosen for import into a preview: an export of any authenticator the core reads,
     /// an Authbar backup, or text of `otpauth://` lines, told apart by content. An encrypted file
-    /// without `password` throws `password_required`; the error's `format` names the file's format.
+    /// without `password` throws `password_required`; its `params.format` names the file's format (`aegis`, …).
     #[wasm_bindgen(js_name = previewFile)]
     pub fn preview_file(
         &mut self,
         bytes: &[u8],
         password: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let import = import_file(bytes, password.as_deref()).map_err(|e| import_error(&e))?;
+        let import = import_file(bytes, password.as_deref()).map_err(|e| core_error(&e))?;
         self.preview(vec![Ok(import)], 0, false)
     }
 
@@ -276,7 +279,7 @@ impl Authbar {
             ),
             Err(e) => {
                 self.discard();
-                Err(js_error(e.code(), &e.to_string()))
+                Err(core_error(&e))
             }
         }
     }
@@ -292,8 +295,7 @@ impl Authbar {
         height: u32,
         append: bool,
     ) -> Result<JsValue, JsValue> {
-        let payloads =
-            qr::decode_rgba(rgba, width, height).map_err(|e| js_error(e.code(), &e.to_string()))?;
+        let payloads = qr::decode_rgba(rgba, width, height).map_err(|e| core_error(&e))?;
         if payloads.is_empty() {
             if !append {
                 self.discard();
@@ -328,7 +330,7 @@ impl Authbar {
             }
             Err(e) => {
                 self.shown = Some(preview);
-                Err(js_error(e.code(), &e.to_string()))
+                Err(core_error(&e))
             }
         }
     }

@@ -6,7 +6,7 @@ use authbar_core::qr;
 use wasm_bindgen::prelude::*;
 
 fn qr_error(e: &qr::QrError) -> JsValue {
-    super::js_error(e.code(), &e.to_string())
+    super::core_error(e)
 }
 
 /// Every payload the core reads in an RGBA image (`getImageData`'s layout), as strings, without the

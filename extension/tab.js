@@ -1,0 +1,133 @@
+// The page in the tab the popup was opened on: its site, a code filled into it, and its clock.
+// Everything here goes through `activeTab` (granted for that tab by the toolbar click or the keyboard
+// shortcut) and `scripting`: no host permission. Only the clock check, on a page that refuses the
+// in-page request, asks for one origin's permission, at that moment (`optional_host_permissions`).
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+/**
+ * The tab the popup acts on: the one named by `?tab=` (the popped-out window remembers the tab it
+ * came from), else the active tab of this window. `{id, host, origin}`; `host` and `origin` are null
+ * when the page is not a web page or its address is not ours to see (no activeTab grant).
+ */
+export async function targetTab() {
+  const named = new URLSearchParams(location.search).get('tab');
+  let tab;
+  try {
+    tab = named ? await api.tabs.get(Number(named)) : (await api.tabs.query({ active: true, currentWindow: true }))[0];
+  } catch {
+    return null;
+  }
+  if (tab?.id === undefined) return null;
+  let url = null;
+  try { url = tab.url ? new URL(tab.url) : null; } catch { url = null; }
+  const web = url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
+  return { id: tab.id, host: web ? url.hostname : null, origin: web ? url.origin : null };
+}
+
+/** Whether this page is the toolbar's popup (not a window of its own, not a tab): it closes after a fill. */
+export async function isToolbarPopup() {
+  if (new URLSearchParams(location.search).has('window')) return false;
+  return (await api.tabs.getCurrent()) === undefined;
+}
+
+/**
+ * Runs in the page (a self-contained function: `scripting` copies its text). Puts `code` into the
+ * page's one-time-code field: inputs marked `autocomplete="one-time-code"` (one, or one box per
+ * character), else the focused text input, else the one input whose name, label or shape says it
+ * takes a code. Never a password field, and never when the tab has moved to another origin since
+ * the popup looked at it. Returns `{filled, how}` or `{filled: false, reason}`.
+ */
+function fillInPage(code, origin) {
+  if (location.origin !== origin) return { filled: false, reason: 'navigated' };
+  const TEXT = new Set(['text', 'tel', 'number', 'search', '']);
+  const usable = (e) => e instanceof HTMLInputElement && TEXT.has(e.type) && !e.disabled && !e.readOnly
+    && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const inputs = [...document.querySelectorAll('input')].filter(usable);
+  const put = (input, value) => {
+    // The native setter, so frameworks that track the value (React) see the change.
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const fill = (targets, how) => {
+    if (targets.length === 1) put(targets[0], code);
+    else targets.forEach((input, i) => put(input, code[i]));
+    targets[targets.length - 1].focus();
+    return { filled: true, how };
+  };
+  const marked = inputs.filter((e) => e.autocomplete.split(/\s+/).includes('one-time-code'));
+  if (marked.length === 1) return fill(marked, 'one-time-code');
+  if (marked.length === code.length && marked.every((e) => e.maxLength === 1)) return fill(marked, 'one-time-code');
+  const focused = document.activeElement;
+  if (inputs.includes(focused)) return fill([focused], 'focused');
+  const words = /one.?time|otp|2fa|mfa|totp|token|verif|auth.?code|security.?code|\bcode\b|kód/i;
+  const said = (e) => [e.name, e.id, e.placeholder, e.getAttribute('aria-label'), ...[...(e.labels ?? [])].map((l) => l.textContent)].join(' ');
+  const likely = inputs.filter((e) => words.test(said(e)) || (e.inputMode === 'numeric' && e.maxLength >= 6 && e.maxLength <= 10));
+  if (likely.length === 1) return fill(likely, 'likely');
+  return { filled: false, reason: likely.length > 1 ? 'several' : 'none' };
+}
+
+/** Fills a code into the tab's page (see `fillInPage`). Throws when the page is not reachable. */
+export async function fillCode(tab, code) {
+  const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: fillInPage, args: [code, tab.origin] });
+  return result?.result ?? { filled: false, reason: 'none' };
+}
+
+/**
+ * Runs in the page: waits until the local clock reads `atMs`, then asks its own origin for a `Date`
+ * header (a same-origin request: every header is readable, and no permission is needed).
+ */
+async function dateInPage(atMs) {
+  const wait = atMs - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const sentMs = Date.now();
+  const response = await fetch(`${location.origin}/`, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+  const receivedMs = Date.now();
+  return { sentMs, receivedMs, date: response.headers.get('date') };
+}
+
+/** A timed `Date` header of the tab's site, sent at local time `atMs`: a sample for the core. */
+export async function dateSample(tab, atMs) {
+  let answer;
+  try {
+    const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: dateInPage, args: [atMs] });
+    answer = result?.result;
+  } catch {
+    answer = await dateFromHere(tab.origin, atMs);
+  }
+  const serverMs = Date.parse(answer?.date ?? '');
+  if (!Number.isFinite(serverMs)) throw Object.assign(new Error('no Date header'), { code: 'no_time_samples' });
+  return { sentMs: answer.sentMs, receivedMs: answer.receivedMs, serverMs, resolutionMs: 1000 };
+}
+
+/** The same request from the popup, with the origin's permission (asked for once, on request). */
+async function dateFromHere(origin, atMs) {
+  const origins = [`${origin}/*`];
+  if (!(await api.permissions.contains({ origins })) && !(await api.permissions.request({ origins }))) {
+    throw Object.assign(new Error('no permission'), { code: 'no_time_samples' });
+  }
+  const wait = atMs - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const sentMs = Date.now();
+  const response = await fetch(`${origin}/`, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+  return { sentMs, receivedMs: Date.now(), date: response.headers.get('date') };
+}
+
+/**
+ * A timed read of a server's `/api/time` (the companion server's, readable from any origin), or null
+ * when the site has none. Millisecond resolution: one sample is nearly exact.
+ */
+export async function apiTimeSample(origin) {
+  const sentMs = Date.now();
+  let unixMs;
+  try {
+    const response = await fetch(`${origin}/api/time`, { cache: 'no-store', credentials: 'omit' });
+    if (!response.ok) return null;
+    ({ unixMs } = await response.json());
+  } catch {
+    return null;
+  }
+  const receivedMs = Date.now();
+  return Number.isFinite(unixMs) ? { sentMs, receivedMs, serverMs: unixMs, resolutionMs: 1 } : null;
+}

@@ -1,0 +1,231 @@
+// The popup and the page in the tab (issue 9): the site's accounts first, the code filled in, the
+// clock checked against the site. The browser loads the extension with the access a toolbar click's
+// activeTab grant gives (harness.js `siteAccess`); sites are a small page server here and the
+// companion server started with a shifted clock.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, SHOTS, launch, openPopup, addText, confirmPreview, oathtool, storedVault, axeViolations } from './harness.js';
+
+const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+const WORK = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const BANK = 'KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF';
+
+const PAGES = {
+  '/otp': '<form><input name="user" autocomplete="username"><input type="password" id="password">'
+    + '<input id="otp" autocomplete="one-time-code" inputmode="numeric"></form>',
+  '/plain': '<form><label for="c">Verification code</label><input id="c" name="c"><input type="password" id="p"></form>',
+  '/none': '<p>Nothing to fill here.</p><input type="password" id="p" autofocus>',
+  '/two': '<input name="otp_a" placeholder="code"><input name="otp_b" placeholder="code">',
+};
+
+/** A page server. `skewMs` shifts its Date header (as a site with a wrong clock would). */
+function pageServer(skewMs = 0) {
+  const server = createServer((req, res) => {
+    res.setHeader('Date', new Date(Date.now() + skewMs).toUTCString());
+    const page = PAGES[req.url];
+    res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(req.method === 'HEAD' ? undefined : `<!doctype html><title>t</title>${page ?? 'not found'}`);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port })));
+}
+
+let context, cleanup, pages, site;
+
+before(async () => {
+  pages = await pageServer();
+  ({ context, cleanup } = await launch({ siteAccess: true }));
+  site = await context.newPage();
+});
+
+after(async () => {
+  await cleanup?.();
+  pages?.server.close();
+});
+
+/** The browser's id of the tab showing `page` (the popup acts on it as on the tab it was opened on). */
+async function tabIdOf(popup, page) {
+  return popup.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, page.url());
+}
+
+/** Opens the popup for the tab of `page`, as a click on the toolbar button over that page does. */
+async function popupFor(page) {
+  const probe = await openPopup(context);
+  const id = await tabIdOf(probe, page);
+  await probe.close();
+  return openPopup(context, undefined, `tab=${id}`);
+}
+
+const names = (popup) => popup.$$eval('#accounts li', (lis) => lis.map((li) => `${li.querySelector('.issuer').textContent}:${li.querySelector('.name').textContent}${li.classList.contains('match') ? '*' : ''}`));
+
+test('the site\'s accounts come first and marked; Enter fills the one-time-code field; the fill ties the account to the site', async () => {
+  const popup = await openPopup(context);
+  await addText(popup, `otpauth://totp/Bank:carol?secret=${BANK}&issuer=Bank`);
+  await confirmPreview(popup);
+  await addText(popup, `otpauth://totp/GitHub:octocat?secret=${RFC}&issuer=GitHub`);
+  await confirmPreview(popup);
+  await addText(popup, `otpauth://totp/GitHub:work?secret=${WORK}&issuer=GitHub`);
+  await confirmPreview(popup);
+  await popup.close();
+
+  await site.goto(`http://github.test:${pages.port}/otp`);
+  let tabPopup = await popupFor(site);
+  // The issuer names the site: both GitHub accounts first, marked; Bank after them.
+  assert.deepEqual(await names(tabPopup), ['GitHub:octocat*', 'GitHub:work*', 'Bank:carol']);
+  assert.equal(await tabPopup.evaluate(() => document.activeElement.closest('li')?.dataset.id), '2', 'the first of the site\'s accounts has focus');
+  const time = Math.floor(Date.now() / 1000);
+  await tabPopup.keyboard.press('Enter');
+  await site.waitForFunction(() => document.querySelector('#otp').value !== '');
+  const filled = await site.inputValue('#otp');
+  assert.ok([time, time + 1].map((t) => oathtool({ secret: RFC, time: t })).includes(filled), `the code for now: ${filled}`);
+  assert.equal(await site.inputValue('#password'), '', 'never into a password field');
+  // The first fill from a site ties the account to it: it ranks above the issuer guess from now on.
+  await tabPopup.waitForFunction(async () => (await chrome.storage.local.get('vault')).vault.includes('"site":"github.test"'));
+  const stored = JSON.parse(await storedVault(tabPopup));
+  assert.equal(stored.schema, 2);
+  assert.equal(stored.entries.find((e) => e.account.name === 'octocat').site, 'github.test');
+  await tabPopup.close();
+
+  // Bank is filled into github.test only when the user picks it (its menu), into the one field a label names.
+  await site.goto(`http://github.test:${pages.port}/plain`);
+  tabPopup = await popupFor(site);
+  assert.deepEqual(await names(tabPopup), ['GitHub:octocat*', 'GitHub:work*', 'Bank:carol']);
+  const bank = tabPopup.locator('#accounts li', { hasText: 'carol' });
+  await bank.locator('.menu summary').click();
+  await bank.locator('.fill').click();
+  await site.waitForFunction(() => document.querySelector('#c').value !== '');
+  assert.equal(await site.inputValue('#p'), '');
+  await tabPopup.close();
+});
+
+test('no field, several fields, or a page that moved on: nothing is filled, and the popup says why', async () => {
+  for (const [path, words] of [['/none', /No code field found on this page: the code was copied instead/], ['/two', /Several fields could take the code/]]) {
+    await site.goto(`http://github.test:${pages.port}${path}`);
+    const popup = await popupFor(site);
+    await popup.locator('#accounts li .entry').first().focus();
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('#banner:not([hidden])');
+    assert.match(await popup.textContent('#banner'), words);
+    assert.deepEqual(await site.$$eval('input', (inputs) => inputs.map((i) => i.value)), path === '/none' ? [''] : ['', '']);
+    await popup.close();
+  }
+  // The tab goes to another site after the popup looked at it: the code is not given to that site.
+  await site.goto(`http://github.test:${pages.port}/otp`);
+  const popup = await popupFor(site);
+  await site.goto(`http://127.0.0.1:${pages.port}/otp`);
+  await popup.locator('#accounts li .entry').first().focus();
+  await popup.keyboard.press('Enter');
+  await popup.waitForSelector('#banner:not([hidden])');
+  assert.match(await popup.textContent('#banner'), /The page changed since Authbar opened: nothing was filled/);
+  assert.equal(await site.inputValue('#otp'), '');
+  await popup.close();
+});
+
+test('a site\'s Date header gives its clock to below a second: 20.4 s behind is reported and warned about', async () => {
+  const skewed = await pageServer(-20_400);
+  try {
+    await site.goto(`http://127.0.0.1:${skewed.port}/otp`);
+    const popup = await popupFor(site);
+    await popup.waitForSelector('#clock:not([hidden])', { timeout: 20_000 });
+    const offset = Number(await popup.getAttribute('#clock', 'data-offset-ms'));
+    const uncertainty = Number(await popup.getAttribute('#clock', 'data-uncertainty-ms'));
+    assert.equal(await popup.getAttribute('#clock', 'data-source'), 'date');
+    assert.ok(Math.abs(offset + 20_400) <= 1000, `offset ${offset} ms`);
+    assert.ok(uncertainty < 500, `timed around the site's second ticks, the Date header's 1 s resolution is beaten: ±${uncertainty} ms`);
+    assert.match(await popup.textContent('#clock'), /This computer's clock is 20 s ahead of 127\.0\.0\.1\.Codes may be rejected; activation fails past 30 s\./);
+    await popup.close();
+  } finally {
+    skewed.server.close();
+  }
+});
+
+// ---- the companion server, its clock 47 s ahead ----
+
+const SERVER_BIN = join(ROOT, 'target/debug/authbar-server');
+
+function startServer(db, offsetSecs) {
+  const child = spawn(SERVER_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--clock-offset-secs', String(offsetSecs)], {
+    env: { ...process.env, AUTHBAR_ADMIN_PASSWORD: 'admin-password-1' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`authbar-server exited with ${code}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = line.match(/^listening on (http:\/\/\S+)/);
+      if (m) resolve({ child, base: m[1] });
+    });
+  });
+}
+
+test('against the companion server 47 s ahead: the offset is reported within 1 s; the uncorrected code is refused, the corrected one activates', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'authbar-clock-'));
+  const db = join(dir, 'flexi.sqlite');
+  const { child, base } = await startServer(db, 47);
+  try {
+    execFileSync(SERVER_BIN, ['user', 'add', 'kral', '--password', 'kral-password', '--db', db], { env: { ...process.env, AUTHBAR_PASSWORD: '' } });
+    await site.goto(`${base}/login`);
+    await site.fill('#login', 'kral');
+    await site.fill('#password', 'kral-password');
+    await site.click('button[type=submit]');
+    await site.goto(`${base}/settings/profile/2fa`);
+    const popup = await popupFor(site);
+    await popup.waitForSelector('#clock:not([hidden])', { timeout: 20_000 });
+    const offset = Number(await popup.getAttribute('#clock', 'data-offset-ms'));
+    assert.equal(await popup.getAttribute('#clock', 'data-source'), 'api');
+    assert.ok(Math.abs(offset - 47_000) <= 1000, `offset ${offset} ms`);
+    assert.match(await popup.textContent('#clock'), /This computer's clock is 47 s behind 127\.0\.0\.1\.Codes may be rejected; activation fails past 30 s\./);
+
+    // Scanned from this page, the account is tied to it and comes first.
+    const shot = `data:image/png;base64,${(await site.screenshot()).toString('base64')}`;
+    await popup.evaluate((s) => globalThis.authbarScanPage(s), shot);
+    await confirmPreview(popup);
+    const stored = JSON.parse(await storedVault(popup));
+    const kral = stored.entries.find((e) => e.account.name === 'kral');
+    assert.equal(kral.site, '127.0.0.1');
+
+    // 47 s is one step and 17 s: the server is two steps ahead while the local clock is 13–29 s into its step.
+    while (![15, 16, 17, 18, 19, 20].includes(Math.floor(Date.now() / 1000) % 30)) await new Promise((r) => setTimeout(r, 200));
+    await popup.bringToFront();
+    await popup.reload();
+    await popup.waitForSelector('body.ready');
+    await popup.waitForSelector('#clock-apply');
+    assert.deepEqual((await names(popup))[0], 'Authbar Flexi:kral*');
+    await popup.setViewportSize({ width: 360, height: 420 });
+    mkdirSync(SHOTS, { recursive: true });
+    await popup.screenshot({ path: join(SHOTS, 'popup-clock.png') });
+    assert.deepEqual(await axeViolations(popup), [], 'the clock warning and the site\'s marked account');
+    await popup.locator('#accounts li .entry').first().focus();
+    await popup.keyboard.press('Enter');
+    await site.waitForFunction(() => document.querySelector('#code').value !== '');
+    await site.click('main form button[type=submit]');
+    assert.match(await site.textContent('main'), /clock is between \d+ and \d+ seconds behind the server's/);
+
+    // Corrected: the codes are computed for the site's time, and marked.
+    await popup.bringToFront();
+    await popup.click('#clock-apply');
+    await popup.waitForSelector('body.corrected');
+    assert.deepEqual(await axeViolations(popup), [], 'corrected codes');
+    assert.match(await popup.textContent('#clock'), /\* Codes corrected by \+47 s to the clock of 127\.0\.0\.1\./);
+    const now = Math.floor(Date.now() / 1000);
+    const corrected = await popup.$eval('#accounts li .code', (c) => c.dataset.code);
+    assert.ok([now + 47, now + 48].map((t) => oathtool({ secret: kral.account.secret, time: t })).includes(corrected));
+    await popup.locator('#accounts li .entry').first().focus();
+    await popup.keyboard.press('Enter');
+    await site.waitForFunction((c) => document.querySelector('#code').value === c, corrected);
+    await site.click('main form button[type=submit]');
+    assert.match(await site.textContent('main'), /Two-factor authentication is now on for kral/);
+
+    // Stopping the correction goes back to this computer's clock.
+    await popup.bringToFront();
+    await popup.click('#clock-undo');
+    await popup.waitForFunction(() => !document.body.classList.contains('corrected'));
+    await popup.close();
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

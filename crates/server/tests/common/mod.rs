@@ -1,7 +1,11 @@
-//! A real server on port 0 over a temporary SQLite file, with a manual clock, and a tiny browser that
-//! keeps cookies and reads CSRF fields.
+//! A real server on port 0 over a temporary SQLite file or a new database in a throwaway PostgreSQL
+//! cluster, with a manual clock, and a tiny browser that keeps cookies and reads CSRF fields.
+//!
+//! Behavioural tests are written once and run on both backends with [`on_both_backends!`].
 
 #![allow(dead_code, clippy::unwrap_used)]
+
+pub mod pg;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -9,31 +13,155 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use authbar_core::{Account, OtpType, Secret};
-use authbar_server::{AppState, Clock, Db, ServerKey, crypto, db, users};
+use authbar_server::db::{PgOptions, Target};
+use authbar_server::{AppState, Clock, Db, ServerKey, crypto, users};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 
 /// A time at the start of a 30-second step (1_800_000_000 = 60_000_000 × 30).
 pub const T0: i64 = 1_800_000_000;
 
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A temporary SQLite file.
+    Sqlite,
+    /// A new database in this test binary's PostgreSQL cluster.
+    Postgres,
+}
+
+/// Defines a test once and runs it on both backends: `name::sqlite` and `name::postgres`. The body
+/// names the backend with the identifier given (`async fn name(backend: Backend) { … }`).
+#[allow(unused_macros)] // not every test binary runs tests on both
+macro_rules! on_both_backends {
+    ($(#[$attr:meta])* async fn $name:ident($backend:ident: Backend) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$attr])*
+            async fn sqlite() {
+                let $backend = $crate::common::Backend::Sqlite;
+                $body
+            }
+
+            $(#[$attr])*
+            async fn postgres() {
+                let $backend = $crate::common::Backend::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+/// A database for one test: where it is (`--db`) and how an operator reaches it.
+#[derive(Debug, Clone)]
+pub enum TestDb {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+    /// A database (its name) on a cluster.
+    Postgres(&'static pg::Cluster, String),
+}
+
+impl TestDb {
+    /// A new, empty database on `backend`, under `dir` for SQLite.
+    pub fn new(backend: Backend, dir: &std::path::Path) -> TestDb {
+        match backend {
+            Backend::Sqlite => TestDb::Sqlite(dir.join("flexi.sqlite")),
+            Backend::Postgres => {
+                let cluster = pg::shared();
+                TestDb::Postgres(cluster, cluster.new_database())
+            }
+        }
+    }
+
+    /// The `--db` argument.
+    pub fn arg(&self) -> String {
+        match self {
+            TestDb::Sqlite(path) => path.display().to_string(),
+            TestDb::Postgres(cluster, name) => cluster.url(name),
+        }
+    }
+
+    /// The `--db` target.
+    pub fn target(&self) -> Target {
+        Target::parse(&self.arg()).unwrap()
+    }
+
+    /// Opens (and migrates) it: a new pool or connection, as another instance would.
+    pub fn open(&self) -> Db {
+        self.open_with(&PgOptions::default())
+    }
+
+    /// Opens it with these pool settings.
+    pub fn open_with(&self, options: &PgOptions) -> Db {
+        Db::connect(&self.target(), options).unwrap()
+    }
+
+    /// Runs SQL the way an operator would, beside the server: `sqlite3`'s library on the file, or
+    /// `psql` on the database.
+    pub fn operator_sql(&self, statement: &str) {
+        match self {
+            TestDb::Sqlite(path) => rusqlite::Connection::open(path)
+                .unwrap()
+                .execute_batch(statement)
+                .unwrap(),
+            TestDb::Postgres(cluster, name) => {
+                cluster.psql(name, statement);
+            }
+        }
+    }
+}
+
 pub struct TestServer {
     pub base: String,
     pub clock: Arc<AtomicI64>,
+    /// The SQLite file (SQLite only; see `test_db` for either).
     pub db_path: PathBuf,
+    pub test_db: TestDb,
     pub dir: tempfile::TempDir,
     pub db: Db,
 }
 
 impl TestServer {
-    pub async fn start() -> Self {
-        Self::start_with(|state| state).await
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |state| state).await
     }
 
     /// A server whose state `configure` adjusts first (public URL, hashers…).
-    pub async fn start_with(configure: impl FnOnce(AppState) -> AppState) -> Self {
+    pub async fn start_with(
+        backend: Backend,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db_path = dir.path().join("flexi.sqlite");
-        let db = Db::new(db::open(&db_path).unwrap());
+        let test_db = TestDb::new(backend, dir.path());
+        let db = test_db.open();
+        let server = Self::serve(db, test_db, dir, configure).await;
+        server.add_user("admin", "admin-password", true);
+        server
+    }
+
+    /// Another instance on the same database: its own pool, key copy, caches and listener, and a
+    /// clock of its own set to the same time.
+    pub async fn another_instance(&self) -> Self {
+        let db = self.test_db.open();
+        let dir = tempfile::tempdir().unwrap();
+        let other = Self::serve(db, self.test_db.clone(), dir, |s| s).await;
+        other.set_time(self.now() as i64);
+        other
+    }
+
+    /// A server on an existing database (opened by the caller with its own settings).
+    pub async fn serve(
+        db: Db,
+        test_db: TestDb,
+        dir: tempfile::TempDir,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
+        let db_path = match &test_db {
+            TestDb::Sqlite(path) => path.clone(),
+            TestDb::Postgres(..) => dir.path().join("not-sqlite"),
+        };
         let (clock, handle) = Clock::manual(T0 * 1000);
         let state = configure(
             AppState::new(
@@ -47,15 +175,19 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(authbar_server::serve(listener, state));
-        let server = TestServer {
+        TestServer {
             base,
             clock: handle,
             db_path,
+            test_db,
             dir,
             db,
-        };
-        server.add_user("admin", "admin-password", true);
-        server
+        }
+    }
+
+    /// Runs SQL beside the server, as an operator would (see [`TestDb::operator_sql`]).
+    pub fn sql(&self, statement: &str) {
+        self.test_db.operator_sql(statement);
     }
 
     pub fn add_user(&self, login: &str, password: &str, admin: bool) {
@@ -91,13 +223,13 @@ impl TestServer {
     pub fn audit_events(&self, login: &str) -> Vec<String> {
         self.db
             .call_sync(|c| {
-                let mut s = c.prepare(
+                c.query(
                     "SELECT event || ' ' || detail FROM audit_log WHERE login = ?1 ORDER BY id",
-                )?;
-                let rows = s
-                    .query_map([login], |r| r.get(0))?
-                    .collect::<Result<Vec<String>, _>>()?;
-                Ok(rows)
+                    authbar_server::params![login],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect()
             })
             .unwrap()
     }
@@ -137,6 +269,18 @@ impl Page {
         let start = self.body.find(marker).unwrap() + marker.len();
         let end = self.body[start..].find('<').unwrap() + start;
         self.body[start..end].replace(' ', "")
+    }
+
+    /// A 503 that says when to retry (1 s) and starts nothing (no redirect, so no session).
+    pub fn assert_unavailable(&self) {
+        assert_eq!(
+            self.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            self.main()
+        );
+        assert_eq!(self.headers["retry-after"], "1");
+        assert!(self.location().is_none(), "no session, no redirect");
     }
 
     pub fn assert_contains(&self, text: &str) {
@@ -286,6 +430,15 @@ impl Browser {
             .unwrap_or_else(|| panic!("no csrf on {path}: {}", page.body))
     }
 
+    /// The same browser (its cookies) talking to another address: another instance behind the
+    /// same load balancer.
+    pub fn on(&self, base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            ..self.clone()
+        }
+    }
+
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }
@@ -296,6 +449,16 @@ impl Browser {
 }
 
 impl Browser {
+    /// Changes the password on the profile's form.
+    pub async fn change_password(&self, current: &str, new: &str) -> Page {
+        self.submit(
+            "/settings/password",
+            "/settings/password",
+            &[("current", current), ("new", new), ("repeat", new)],
+        )
+        .await
+    }
+
     /// Like [`Browser::login`], but `None` when the server is gone.
     pub async fn try_login(&self, login: &str, password: &str) -> Option<Page> {
         let page = self.try_send(self.client.get(self.url("/login"))).await?;
@@ -399,4 +562,70 @@ pub async fn with_2fa(server: &TestServer, login: &str) -> (Browser, String) {
     let secret = activate(server, &b).await;
     server.advance(30);
     (b, secret)
+}
+
+/// Posts one code with one CSRF token to the code page from every browser at once; returns how
+/// many were let in. Every other answer must be a refusal (4xx, or a redirect away).
+pub async fn submit_code_concurrently(browsers: Vec<Browser>, code: &str, csrf: &str) -> usize {
+    let mut tasks = Vec::new();
+    for b in browsers {
+        let (code, csrf) = (code.to_string(), csrf.to_string());
+        tasks.push(tokio::spawn(async move {
+            b.post("/login/code", &[("code", &code), ("csrf", &csrf)])
+                .await
+        }));
+    }
+    let mut successes = 0;
+    for t in tasks {
+        let page = t.await.unwrap();
+        if page.location() == Some("/") {
+            successes += 1;
+        } else {
+            assert!(
+                page.status.is_client_error() || page.status.is_redirection(),
+                "{:?} {}",
+                page.status,
+                page.main()
+            );
+        }
+    }
+    successes
+}
+
+/// What a burst of activations left in the database.
+#[derive(Debug)]
+pub struct Activations {
+    /// Users with a secret but no prefix, a prefix but no secret, or a secret but no accepted step.
+    pub half_activated: i64,
+    /// Users with 2FA on.
+    pub activated: i64,
+    /// Activations recorded in the audit log.
+    pub recorded: i64,
+}
+
+impl Activations {
+    pub fn count(db: &Db) -> Activations {
+        let count = |sql: &'static str| -> i64 {
+            db.call_sync(move |c| c.query_one(sql, &[])?.int(0))
+                .unwrap()
+        };
+        Activations {
+            half_activated: count(
+                "SELECT count(*) FROM csuzivatel WHERE (otpsecret IS NULL) != (otpprefix IS NULL) \
+                 OR (otpsecret IS NOT NULL AND otp_last_step IS NULL)",
+            ),
+            activated: count("SELECT count(*) FROM csuzivatel WHERE otpsecret IS NOT NULL"),
+            recorded: count("SELECT count(*) FROM audit_log WHERE event = '2fa_activated'"),
+        }
+    }
+}
+
+/// Sleeps `millis` plus up to a second that varies from run to run (to kill a server at a different
+/// moment of a burst each time).
+pub async fn sleep_with_jitter(millis: u64) {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_millis();
+    tokio::time::sleep(std::time::Duration::from_millis(millis + u64::from(jitter))).await;
 }

@@ -131,6 +131,8 @@ test_all() {
   cargo build --locked -p authbar-core --target wasm32-unknown-unknown
   # The server's behavioural tests run on SQLite and on PostgreSQL (a throwaway cluster per test
   # binary, crates/server/tests/common/pg.rs), plus two instances on one database (tests/instances.rs).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
+    { echo "build.sh: PostgreSQL (initdb) is missing for the server's tests: run ./build.sh setup" >&2; return 1; }
   log "Rust tests (core vectors and properties, QR, oathtool differential, CLI, server over real HTTP on SQLite and PostgreSQL)"
   cargo test --locked --workspace
   build_extension

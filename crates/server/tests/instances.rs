@@ -1,8 +1,8 @@
 //! Several instances on one PostgreSQL database (issue 13). Every piece of state that decides a
 //! login lives in the database, so what one instance refuses the other refuses too: used steps,
-//! throttles and locks, pending logins, sessions and API sessions. Also: what an unreachable
-//! database does (a clear 503 that counts nothing, and recovery when it returns), and kill -9 of
-//! one instance during a burst of activations.
+//! throttles and locks, pending logins, sessions and API sessions. Also kill -9 of one instance
+//! during a burst of activations, and the help page's recovery SQL through psql. The backend on its
+//! own (an outage, the user commands, settings, the schema) is in `postgres.rs`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -15,10 +15,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use authbar_server::db::PgOptions;
 use authbar_server::throttle::FREE_FAILURES;
 use authbar_server::{crypto, users};
-use common::pg::Cluster;
 use common::{
     Activations, Backend, Browser, TestDb, TestServer, activate, code_at, signed_in,
     submit_code_concurrently, with_2fa,
@@ -244,57 +242,6 @@ async fn the_help_pages_recovery_sql_run_with_psql_restores_password_login() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unreachable_database_is_a_clear_503_that_counts_nothing_and_the_server_recovers() {
-    // A cluster of its own, to stop and start.
-    let cluster: &'static Cluster = Box::leak(Box::new(Cluster::start()));
-    let test_db = TestDb::Postgres(cluster, cluster.new_database());
-    let options = PgOptions {
-        pool_size: 4,
-        statement_timeout: Duration::from_secs(2),
-        acquire_timeout: Duration::from_millis(500),
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::serve(test_db.open_with(&options), test_db, dir, |s| s).await;
-    server.add_user("pat", "pat-password", false);
-    let kept = signed_in(&server, "pat", "pat-password").await;
-    let client = reqwest::Client::new();
-    let api = || {
-        client
-            .get(format!("{}/u/pat.json", server.base))
-            .basic_auth("pat", Some("pat-password"))
-    };
-
-    cluster.stop();
-    for password in ["pat-password", "wrong-password"] {
-        let page = server.browser().login("pat", password).await;
-        page.assert_unavailable();
-        page.assert_contains("cannot use its database just now, so nothing was done");
-    }
-    assert_eq!(
-        kept.get("/").await.status,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "a session that cannot be checked is not let through"
-    );
-    let resp = api().send().await.unwrap();
-    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let body: Value = resp.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "database_unavailable");
-
-    cluster.restart();
-    // The pool replaces its dead connections: the very next requests work.
-    let home = kept.get("/").await;
-    assert_eq!(
-        home.status,
-        StatusCode::OK,
-        "the session survived: {}",
-        home.main()
-    );
-    assert_eq!(api().send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(server.user("pat").pw_failures, 0, "nothing was counted");
-    signed_in(&server, "pat", "pat-password").await;
-}
-
 /// An `authbar-server serve` process on a database, with the shared key file.
 struct Instance {
     child: Child,
@@ -460,162 +407,5 @@ async fn kill_9_of_one_instance_during_activations_leaves_nobody_half_activated(
     println!(
         "activated at the end: {activated} of {USERS} users; {recorded} activations; \
          {at_kill} on the survivor before the kill, {after_kill} after it"
-    );
-}
-
-/// Runs the binary; returns its exit code, stdout and stderr.
-fn cli(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_authbar-server"))
-        .args(args)
-        .env_remove("AUTHBAR_DB")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-#[test]
-fn the_user_commands_work_on_postgresql() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = TestDb::new(Backend::Postgres, dir.path()).arg();
-    let (code, out, err) = cli(&[
-        "user",
-        "add",
-        "novak",
-        "--password",
-        "novak-password",
-        "--db",
-        &url,
-    ]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "created user novak\n");
-    let (code, out, _) = cli(&["user", "list", "--db", &url]);
-    assert_eq!((code, out.as_str()), (0, "novak\tuser\t2fa=off\tactive\n"));
-    let (code, _, err) = cli(&[
-        "user",
-        "add",
-        "novak",
-        "--password",
-        "other-password",
-        "--db",
-        &url,
-    ]);
-    assert_eq!(code, 1);
-    assert!(err.contains("the login 'novak' is already taken"), "{err}");
-    let (code, out, _) = cli(&["user", "reset-2fa", "novak", "--db", &url]);
-    assert_eq!(
-        (code, out.as_str()),
-        (0, "two-factor authentication was already off for novak\n")
-    );
-}
-
-#[test]
-fn bad_database_settings_stop_the_server_with_the_rule_and_never_print_the_password() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("k");
-    let key = key.to_str().unwrap();
-    // Nothing listens there: a clear error naming the database, its password masked.
-    let unreachable = format!(
-        "postgres://authbar:s3cret-pw@/flexi?host={}",
-        dir.path().display()
-    );
-    let (code, out, err) = cli(&[
-        "serve",
-        "--db",
-        &unreachable,
-        "--key-file",
-        key,
-        "--db-wait-ms",
-        "300",
-    ]);
-    assert_eq!(code, 1, "{out}");
-    assert!(
-        err.contains("cannot open the database postgres://authbar:***@/flexi"),
-        "{err}"
-    );
-    assert!(
-        !err.contains("s3cret-pw") && !out.contains("s3cret-pw"),
-        "{err}"
-    );
-    // Several instances must share one key: PostgreSQL needs --key-file.
-    let url = TestDb::new(Backend::Postgres, dir.path()).arg();
-    let (code, _, err) = cli(&["serve", "--db", &url]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains("with a PostgreSQL database, give --key-file"),
-        "{err}"
-    );
-    let (code, _, err) = cli(&[
-        "serve",
-        "--db",
-        &url,
-        "--key-file",
-        key,
-        "--db-pool-size",
-        "0",
-    ]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains("--db-pool-size must be at least 1, got 0"),
-        "{err}"
-    );
-    let (code, _, err) = cli(&["serve", "--db", "mysql://h/flexi"]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains(
-            "--db takes an SQLite file path or a postgres:// URL, got the scheme 'mysql://'"
-        ),
-        "{err}"
-    );
-    let (code, _, err) = cli(&[
-        "serve",
-        "--db",
-        "postgres://h:notaport/flexi",
-        "--key-file",
-        key,
-    ]);
-    assert_eq!(code, 1);
-    assert!(err.contains("cannot read the database URL"), "{err}");
-}
-
-#[test]
-fn both_backends_have_the_same_tables_and_columns() {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = TestDb::new(Backend::Sqlite, dir.path()).open();
-    let postgres = TestDb::new(Backend::Postgres, dir.path()).open();
-    let columns = |db: &authbar_server::Db, sql: &'static str| -> Vec<String> {
-        let mut rows: Vec<String> = db
-            .call_sync(move |c| c.query(sql, &[])?.iter().map(|r| r.text(0)).collect())
-            .unwrap();
-        rows.sort();
-        rows
-    };
-    let in_sqlite = columns(
-        &sqlite,
-        "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p \
-         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
-    );
-    let in_postgres = columns(
-        &postgres,
-        "SELECT table_name || '.' || column_name FROM information_schema.columns \
-         WHERE table_schema = 'public' AND table_name != 'authbar_schema'",
-    );
-    assert_eq!(in_sqlite, in_postgres);
-    assert!(in_postgres.contains(&"csuzivatel.otpprefix".to_string()));
-    // The trigger that makes the recovery statement reset the 2FA state exists on both.
-    let triggers = |db: &authbar_server::Db, sql: &'static str| columns(db, sql);
-    assert_eq!(
-        triggers(
-            &sqlite,
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
-        ),
-        triggers(
-            &postgres,
-            "SELECT DISTINCT trigger_name::text FROM information_schema.triggers"
-        )
     );
 }

@@ -67,6 +67,49 @@ async fn an_unreachable_database_is_a_clear_503_that_counts_nothing_and_the_serv
     signed_in(&server, "pat", "pat-password").await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_statement_past_its_timeout_is_a_503_and_never_a_free_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let test_db = TestDb::new(Backend::Postgres, dir.path());
+    let TestDb::Postgres(cluster, name) = test_db.clone() else {
+        unreachable!("a PostgreSQL database")
+    };
+    let options = PgOptions {
+        statement_timeout: Duration::from_secs(1),
+        ..PgOptions::default()
+    };
+    let server = TestServer::serve(test_db.open_with(&options), test_db, dir, |s| s).await;
+    server.add_user("pat", "pat-password", false);
+    // Another session holds the users' table for longer than the statement timeout.
+    let mut holder = cluster.psql_in_background(
+        &name,
+        "BEGIN; LOCK TABLE csuzivatel IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;",
+    );
+    while cluster
+        .psql(
+            &name,
+            "SELECT count(*) FROM pg_locks WHERE relation = 'csuzivatel'::regclass AND granted \
+             AND mode = 'AccessExclusiveLock'",
+        )
+        .trim()
+        != "1"
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (b1, b2) = (server.browser(), server.browser());
+    let (right, wrong) = tokio::join!(
+        b1.login("pat", "pat-password"),
+        b2.login("pat", "wrong-password"),
+    );
+    assert!(holder.wait().unwrap().success());
+    for page in [&right, &wrong] {
+        // Cancelled by the database before anything was checked: the same answer for both.
+        page.assert_unavailable();
+    }
+    assert_eq!(server.user("pat").pw_failures, 0);
+    signed_in(&server, "pat", "pat-password").await;
+}
+
 /// Runs the binary; returns its exit code, stdout and stderr.
 fn cli(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_authbar-server"))

@@ -151,7 +151,8 @@ fn classify(e: postgres::Error) -> anyhow::Error {
         }
     };
     if transient {
-        Unavailable(e.to_string()).into()
+        // The whole chain: `postgres::Error` alone says only "db error".
+        Unavailable(format!("{:#}", anyhow::Error::from(e))).into()
     } else {
         e.into()
     }

@@ -205,6 +205,18 @@ impl Cluster {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Starts `psql` running `sql` in the background (to hold a lock, say); wait for it to end.
+    pub fn psql_in_background(&self, database: &str, sql: &str) -> std::process::Child {
+        Command::new(self.bin.join("psql"))
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(&self.dir)
+            .args(["-U", "postgres", "-d", database, "-c", sql])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     /// A new, empty database on this cluster; returns its name.
     pub fn new_database(&self) -> String {
         static NEXT: AtomicU32 = AtomicU32::new(0);

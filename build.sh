@@ -7,8 +7,10 @@ ROOT=$(pwd)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Debian packages the tests need, installed only when missing.
-APT_PACKAGES=(oathtool chromium chromium-driver sqlite3 firefox-esr)
+# Debian packages the tests need, installed only when missing. postgresql: the server's tests and
+# benchmark start throwaway clusters with its initdb/pg_ctl (/usr/lib/postgresql/*/bin); no system
+# service is used.
+APT_PACKAGES=(oathtool chromium chromium-driver sqlite3 firefox-esr postgresql)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -127,7 +129,11 @@ test_all() {
   cargo clippy --locked --workspace --all-targets -- -D warnings
   log "the core builds for WebAssembly"
   cargo build --locked -p authbar-core --target wasm32-unknown-unknown
-  log "Rust tests (core vectors and properties, QR, oathtool differential, CLI, server over real HTTP)"
+  # The server's behavioural tests run on SQLite and on PostgreSQL (a throwaway cluster per test
+  # binary, crates/server/tests/common/pg.rs), plus two instances on one database (tests/instances.rs).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
+    { echo "build.sh: PostgreSQL (initdb) is missing for the server's tests: run ./build.sh setup" >&2; return 1; }
+  log "Rust tests (core vectors and properties, QR, oathtool differential, CLI, server over real HTTP on SQLite and PostgreSQL)"
   cargo test --locked --workspace
   build_extension
   log "the wasm adapter in headless Chromium (wasm-bindgen-test)"
@@ -148,6 +154,7 @@ bench() {
   local qr_dir="${AUTHBAR_QR_DIR:-$ROOT/../shared/qr/dev}"
   log "benchmarks (numbers only; nothing here is a pass/fail test)"
   AUTHBAR_QR_DIR="$qr_dir" cargo bench --locked -p authbar-cli
+  # API requests/s and p99 on SQLite, PostgreSQL with one instance and with two, in one run.
   cargo bench --locked -p authbar-server
   build_extension
   node tests/e2e/bench.mjs

@@ -1,13 +1,20 @@
 //! Load on loopback: authenticated API calls per second and latency at 64 concurrent connections,
 //! each a script that started an API session with one code (codes are used up, so a script makes its
-//! calls in a session: issue 10, finding 3), and password + code logins per second (Argon2id-bound).
-//! Prints numbers; asserts nothing about time.
+//! calls in a session: issue 10, finding 3), measured in one run on SQLite, on PostgreSQL with one
+//! instance, and on PostgreSQL with two instances sharing the database (the connections spread over
+//! both); then password + code logins per second on SQLite (Argon2id-bound). PostgreSQL runs in a
+//! throwaway cluster (tests/common/pg.rs). Prints numbers; asserts nothing about time.
 
 #![allow(clippy::unwrap_used)]
+
+#[path = "../tests/common/pg.rs"]
+#[allow(dead_code)]
+mod pg;
 
 use std::time::{Duration, Instant};
 
 use authbar_core::{Account, OtpType, Secret};
+use authbar_server::db::{PgOptions, Target};
 use authbar_server::{AppState, Clock, Db, ServerKey, crypto, db, users};
 
 const CONNECTIONS: usize = 64;
@@ -38,12 +45,12 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-#[tokio::main(flavor = "multi_thread")]
-async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::new(db::open(&dir.path().join("bench.sqlite")).unwrap());
-    let key = ServerKey::from_bytes([1; 32]);
-    // 64 API users and 256 login users, each with 2FA on. One hash serves all (hashing is not measured).
+const KEY: [u8; 32] = [1; 32];
+
+/// 64 API users and 256 login users, each with 2FA on; their secrets. One hash serves all (hashing
+/// is not measured).
+fn populate(db: &Db) -> Vec<Secret> {
+    let key = ServerKey::from_bytes(KEY);
     let hash = crypto::hash_password("bench-password").unwrap();
     let mut secrets = Vec::new();
     for i in 0..CONNECTIONS + 256 {
@@ -59,17 +66,65 @@ async fn main() {
         .unwrap();
         secrets.push(secret);
     }
-    let state = AppState::new(db, key, Clock::system(0), "Bench").unwrap();
+    secrets
+}
+
+/// Starts an instance on `db`; returns its base URL.
+async fn instance(db: Db) -> String {
+    let state = AppState::new(db, ServerKey::from_bytes(KEY), Clock::system(0), "Bench").unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(authbar_server::serve(listener, state));
+    base
+}
 
-    // API: one POST /api/session with Basic + ?otp=CODE per connection (each its own user), then
-    // GET /u/{login}.json with X-authSessionId, 64 connections.
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::new(db::open(&dir.path().join("bench.sqlite")).unwrap());
+    let secrets = populate(&db);
+    let base = instance(db).await;
+    api_load(
+        "SQLite, one instance",
+        std::slice::from_ref(&base),
+        &secrets,
+        0,
+    )
+    .await;
+
+    let cluster = pg::Cluster::start();
+    let name = cluster.new_database();
+    let target = Target::parse(&cluster.url(&name)).unwrap();
+    let options = PgOptions::default();
+    let pg_secrets = populate(&Db::connect(&target, &options).unwrap());
+    let one = instance(Db::connect(&target, &options).unwrap()).await;
+    api_load(
+        "PostgreSQL, one instance",
+        std::slice::from_ref(&one),
+        &pg_secrets,
+        0,
+    )
+    .await;
+    let two = instance(Db::connect(&target, &options).unwrap()).await;
+    // Other users: the first 64 have used this step's code already (a code works once).
+    api_load(
+        "PostgreSQL, two instances",
+        &[one, two],
+        &pg_secrets,
+        CONNECTIONS,
+    )
+    .await;
+
+    logins(&base, &secrets).await;
+}
+
+/// API: one POST /api/session with Basic + ?otp=CODE per connection (each its own user, from
+/// `u{first}` on), then GET /u/{login}.json with X-authSessionId, 64 connections spread over the
+/// instances.
+async fn api_load(label: &str, bases: &[String], secrets: &[Secret], first: usize) {
     let mut tasks = Vec::new();
-    let start = Instant::now();
-    for (i, secret) in secrets.iter().take(CONNECTIONS).enumerate() {
-        let (base, secret) = (base.clone(), secret.clone());
+    for (i, secret) in secrets.iter().enumerate().skip(first).take(CONNECTIONS) {
+        let (base, secret) = (bases[i % bases.len()].clone(), secret.clone());
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
             let login = format!("u{i}");
@@ -112,23 +167,23 @@ async fn main() {
         all.extend(l);
         failures += f;
     }
-    let elapsed = start.elapsed().as_secs_f64();
     all.sort();
     println!(
-        "server: authenticated API calls (API session after one code): {:.0}/s over {} calls at {CONNECTIONS} connections; p50 {:.2} ms, p99 {:.2} ms; failures {failures}",
+        "server ({label}): authenticated API calls (API session after one code): {:.0}/s over {} calls at {CONNECTIONS} connections; p50 {:.2} ms, p99 {:.2} ms; failures {failures}",
         all.len() as f64 / RUN.as_secs_f64(),
         all.len(),
         percentile(&all, 0.5),
         percentile(&all, 0.99),
     );
-    let _ = elapsed;
+}
 
+async fn logins(base: &str, secrets: &[Secret]) {
     // Logins: POST /login (Argon2id) then POST /login/code, 256 users, 64 at a time.
     let start = Instant::now();
     let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(CONNECTIONS));
     let mut tasks = Vec::new();
     for (i, secret) in secrets.iter().enumerate().skip(CONNECTIONS) {
-        let (base, secret, sem) = (base.clone(), secret.clone(), sem.clone());
+        let (base, secret, sem) = (base.to_string(), secret.clone(), sem.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = sem.acquire().await.unwrap();
             let client = reqwest::Client::builder()
@@ -188,7 +243,7 @@ async fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "server: password + code logins: {:.1}/s ({ok} of 256 in {secs:.2} s)",
+        "server (SQLite): password + code logins: {:.1}/s ({ok} of 256 in {secs:.2} s)",
         ok as f64 / secs
     );
 }

@@ -1,10 +1,9 @@
 //! `authbar-server user …`: user administration directly on the database (with or without the
 //! server running), for the command line.
 
-use std::path::Path;
-
 use anyhow::{Result, bail};
-use authbar_server::{Clock, Db, crypto, db, users};
+use authbar_server::db::{Conn, PgOptions, Target};
+use authbar_server::{Clock, Db, crypto, users};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -57,7 +56,7 @@ pub fn password_or_random(given: Option<String>) -> Result<(String, bool)> {
 }
 
 /// Ends every session of a user (the command line's changes of credentials; finding 5).
-fn end_sessions_of(conn: &rusqlite::Connection, login: &str) -> Result<()> {
+fn end_sessions_of(conn: &mut dyn Conn, login: &str) -> Result<()> {
     if let Some(user) = users::find(conn, login)? {
         users::end_sessions(conn, user.id, &users::KeepSession::None)?;
     }
@@ -65,12 +64,13 @@ fn end_sessions_of(conn: &rusqlite::Connection, login: &str) -> Result<()> {
 }
 
 /// Opens (creating and migrating) the database.
-pub fn open_db(path: &Path) -> Result<Db> {
-    Ok(Db::new(db::open(path)?))
+pub fn open_db(target: &Target, pg: &PgOptions) -> Result<Db> {
+    Db::connect(target, pg)
 }
 
-/// Runs a `user` command on the database at `db`.
-pub fn run(db: &Path, cmd: UserCommand) -> Result<()> {
+/// Runs a `user` command on the database at `target`.
+pub fn run(target: &Target, pg: &PgOptions, cmd: UserCommand) -> Result<()> {
+    let db = || open_db(target, pg);
     match cmd {
         UserCommand::Add {
             login,
@@ -78,7 +78,7 @@ pub fn run(db: &Path, cmd: UserCommand) -> Result<()> {
             admin,
             if_missing,
         } => {
-            let db = open_db(db)?;
+            let db = db()?;
             if if_missing && db.call_sync(|c| users::find(c, &login))?.is_some() {
                 println!("user {login} exists already");
                 return Ok(());
@@ -97,7 +97,7 @@ pub fn run(db: &Path, cmd: UserCommand) -> Result<()> {
             }
         }
         UserCommand::List => {
-            for u in open_db(db)?.call_sync(|c| users::list(c))? {
+            for u in db()?.call_sync(|c| users::list(c))? {
                 println!(
                     "{}\t{}\t2fa={}\t{}",
                     u.login,
@@ -108,7 +108,7 @@ pub fn run(db: &Path, cmd: UserCommand) -> Result<()> {
             }
         }
         UserCommand::Reset2fa { login } => {
-            let db = open_db(db)?;
+            let db = db()?;
             if db.call_sync(|c| users::find(c, &login))?.is_none() {
                 bail!("no user with the login '{login}'");
             }
@@ -128,11 +128,11 @@ pub fn run(db: &Path, cmd: UserCommand) -> Result<()> {
             );
         }
         UserCommand::Unlock { login } => {
-            open_db(db)?.call_sync(|c| Ok(users::unlock(c, &login, "by command line", now())?))?;
+            db()?.call_sync(|c| Ok(users::unlock(c, &login, "by command line", now())?))?;
             println!("{login} unlocked");
         }
         UserCommand::SetPassword { login, password } => {
-            let db = open_db(db)?;
+            let db = db()?;
             if db.call_sync(|c| users::find(c, &login))?.is_none() {
                 bail!("no user with the login '{login}'");
             }

@@ -23,9 +23,12 @@ pub enum Error {
     Locked,
     /// 429: wait this many seconds.
     TooMany(i64),
-    /// 503: the server is busy (every password hasher, or the database, is taken); retry after this
-    /// many seconds. Nothing was checked.
+    /// 503: the server is busy (every password hasher is taken); retry after this many seconds.
+    /// Nothing was checked.
     Unavailable(i64),
+    /// 503: the database is unreachable, restarting, timed out or locked by another process; retry
+    /// after [`Error::DATABASE_RETRY_SECS`]. Nothing was done or counted.
+    DatabaseUnavailable,
     /// A body the extractor refused, with its own status (413 too large, 415, 422…).
     Rejected(StatusCode, String),
     /// 500: logged with its cause where it arises (build it with [`Error::internal`]); the client
@@ -34,23 +37,13 @@ pub enum Error {
 }
 
 impl From<anyhow::Error> for Error {
-    /// A database that another process holds locked past the busy timeout is 503, not 500: the
-    /// request did nothing and may be retried (finding 13). Everything else is internal.
+    /// A database that is unreachable, restarting, timed out or (SQLite) held locked by another
+    /// process past the busy timeout is 503, not 500: the request did nothing and may be retried
+    /// (finding 13). Everything else is internal.
     fn from(e: anyhow::Error) -> Self {
-        let busy = e.chain().any(|cause| {
-            cause
-                .downcast_ref::<rusqlite::Error>()
-                .and_then(rusqlite::Error::sqlite_error_code)
-                .is_some_and(|code| {
-                    matches!(
-                        code,
-                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                    )
-                })
-        });
-        if busy {
-            eprintln!("authbar-server: the database is busy: {e:#}");
-            Error::Unavailable(1)
+        if e.chain().any(|cause| cause.is::<crate::db::Unavailable>()) {
+            eprintln!("authbar-server: {e:#}");
+            Error::DatabaseUnavailable
         } else {
             Error::internal(e)
         }
@@ -72,6 +65,9 @@ impl From<crate::users::UserError> for Error {
 }
 
 impl Error {
+    /// The `Retry-After` of [`Error::DatabaseUnavailable`], seconds.
+    pub const DATABASE_RETRY_SECS: i64 = 1;
+
     /// An internal error, logged here where it arises; the client sees a generic message.
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         let e = e.into();
@@ -89,7 +85,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Locked => StatusCode::LOCKED,
             Error::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
-            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable(_) | Error::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Error::Rejected(status, _) => *status,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -106,6 +102,7 @@ impl Error {
             Error::Locked => "locked",
             Error::TooMany(_) => "too_many_attempts",
             Error::Unavailable(_) => "busy",
+            Error::DatabaseUnavailable => "database_unavailable",
             Error::Rejected(..) => "bad_body",
             Error::Internal(_) => "internal",
         }
@@ -125,6 +122,10 @@ impl Error {
                 "Too many failed attempts. Try again in {wait} s. If it keeps happening, ask an administrator."
             ),
             Error::Unavailable(wait) => format!("The server is busy. Try again in {wait} s."),
+            Error::DatabaseUnavailable => format!(
+                "The server cannot use its database just now, so nothing was done. Try again in {} s.",
+                Self::DATABASE_RETRY_SECS
+            ),
             // Logged where it arose (`Error::internal`), not here.
             Error::Internal(_) => {
                 "Something went wrong on the server. Try again; if it keeps failing, tell the administrator.".into()
@@ -134,7 +135,12 @@ impl Error {
 
     /// Adds the headers the error calls for (`Retry-After` on 429 and 503).
     pub fn decorate(&self, mut response: Response) -> Response {
-        if let Error::TooMany(wait) | Error::Unavailable(wait) = self
+        let wait = match self {
+            Error::TooMany(wait) | Error::Unavailable(wait) => Some(*wait),
+            Error::DatabaseUnavailable => Some(Self::DATABASE_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(wait) = wait
             && let Ok(v) = HeaderValue::from_str(&wait.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -1,11 +1,13 @@
 //! Authbar's companion server: password login with TOTP two-factor authentication that behaves like
-//! ABRA Flexi's (see `../shared/reference/flexi-2fa-help.txt`), over an embedded SQLite database.
+//! ABRA Flexi's (see `../shared/reference/flexi-2fa-help.txt`), over an embedded SQLite database or
+//! a PostgreSQL database shared by several instances ([`db`]).
 //!
 //! `main.rs` only boots; [`app`] builds the router from one `router()` per resource module.
 #![forbid(unsafe_code)]
 // Handlers answer `Result<Response, Response>`, axum's usual shape; boxing every error page buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod attempts;
 pub mod clock;
 pub mod crypto;
 pub mod db;
@@ -49,8 +51,6 @@ pub struct AppState {
     pub dummy_hash: String,
     /// The Argon2 concurrency cap.
     pub hashers: Arc<passwords::Hashers>,
-    /// Throttling for unknown logins.
-    pub unknown_logins: Arc<passwords::UnknownLogins>,
     /// Recently verified API credentials.
     pub api_auth_cache: Arc<routes::api_auth::AuthCache>,
     /// The cookies' names and attributes (`Secure` `__Host-` ones behind `https://`).
@@ -77,7 +77,6 @@ impl AppState {
             issuer: issuer.into(),
             dummy_hash: crypto::hash_password(&crypto::random_token()?)?,
             hashers: Arc::default(),
-            unknown_logins: Arc::default(),
             api_auth_cache: Arc::default(),
             cookies: session::Cookies::PLAIN,
             public_origin: None,

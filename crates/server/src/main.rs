@@ -5,8 +5,10 @@ mod commands;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use authbar_server::db::{PgOptions, Target};
 use authbar_server::{AppState, Clock, ServerKey, crypto, users};
 use clap::{Args, Parser, Subcommand};
 
@@ -19,9 +21,23 @@ use commands::{UserCommand, now, open_db, password_or_random};
     about = "Authbar's companion server: password + TOTP login like ABRA Flexi"
 )]
 struct Cli {
-    /// The SQLite database file (created and migrated on first use).
-    #[arg(long, global = true, default_value = "authbar.sqlite")]
-    db: PathBuf,
+    /// The database: an SQLite file (created and migrated on first use), or a PostgreSQL URL such
+    /// as postgres://authbar@db.example/flexi that several instances share (migrated on start).
+    #[arg(long, global = true, env = "AUTHBAR_DB", hide_env_values = true,
+          default_value = "authbar.sqlite", value_parser = Target::parse)]
+    db: Target,
+    /// PostgreSQL: the most connections this instance opens.
+    #[arg(long, global = true, env = "AUTHBAR_DB_POOL_SIZE", default_value_t = PgOptions::default().pool_size)]
+    db_pool_size: u32,
+    /// PostgreSQL: a statement running longer is cancelled and the request answered 503.
+    #[arg(long, global = true, env = "AUTHBAR_DB_STATEMENT_TIMEOUT_MS",
+          default_value_t = PgOptions::default().statement_timeout.as_millis() as u64)]
+    db_statement_timeout_ms: u64,
+    /// PostgreSQL: how long a request waits for a free connection (and a new connection for the
+    /// server) before it is answered 503.
+    #[arg(long, global = true, env = "AUTHBAR_DB_WAIT_MS",
+          default_value_t = PgOptions::default().acquire_timeout.as_millis() as u64)]
+    db_wait_ms: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,7 +58,8 @@ struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// The key that encrypts OTP secrets (created with mode 0600 on first start). Default: the
-    /// database path with `.key` appended.
+    /// SQLite database path with `.key` appended; required with PostgreSQL (every instance must
+    /// use the same key file).
     #[arg(long)]
     key_file: Option<PathBuf>,
     /// FOR TESTING CLOCK SKEW ONLY: shifts the server's clock by this many seconds.
@@ -61,7 +78,17 @@ struct ServeArgs {
     public_url: Option<String>,
 }
 
-async fn serve(db_path: PathBuf, args: ServeArgs) -> Result<()> {
+impl Cli {
+    fn pg_options(&self) -> PgOptions {
+        PgOptions {
+            pool_size: self.db_pool_size,
+            statement_timeout: Duration::from_millis(self.db_statement_timeout_ms),
+            acquire_timeout: Duration::from_millis(self.db_wait_ms),
+        }
+    }
+}
+
+async fn serve(target: Target, pg: PgOptions, args: ServeArgs) -> Result<()> {
     let ServeArgs {
         listen,
         key_file,
@@ -70,12 +97,20 @@ async fn serve(db_path: PathBuf, args: ServeArgs) -> Result<()> {
         admin_password,
         public_url,
     } = args;
-    let key_path = key_file.unwrap_or_else(|| {
-        let mut p = db_path.clone().into_os_string();
-        p.push(".key");
-        PathBuf::from(p)
-    });
-    let db = open_db(&db_path)?;
+    let key_path = match (key_file, &target) {
+        (Some(path), _) => path,
+        (None, Target::Sqlite(db_path)) => {
+            let mut p = db_path.clone().into_os_string();
+            p.push(".key");
+            PathBuf::from(p)
+        }
+        (None, Target::Postgres(_)) => bail!(
+            "with a PostgreSQL database, give --key-file: every instance must open the secrets with \
+             the same key file"
+        ),
+    };
+    let shown = target.display();
+    let db = open_db(&target, &pg)?;
     // A missing or different key would make every sealed secret useless (every 2FA user would get
     // 500): refuse to start instead of creating a new key over them (finding 14).
     let sealed = db.call_sync(|c| users::any_sealed_secret(c))?;
@@ -85,7 +120,7 @@ async fn serve(db_path: PathBuf, args: ServeArgs) -> Result<()> {
              file (or pass --key-file), or turn 2FA off for everyone (authbar-server user reset-2fa) and \
              clear pending set-ups before starting with a new key",
             key_path.display(),
-            db_path.display()
+            shown
         );
     }
     let key = ServerKey::load_or_create(&key_path)?;
@@ -96,19 +131,25 @@ async fn serve(db_path: PathBuf, args: ServeArgs) -> Result<()> {
             "the key file {} does not open the secrets in {} (tried {login}'s): it is not the key they were \
              sealed with; use the right --key-file",
             key_path.display(),
-            db_path.display()
+            shown
         );
     }
     if db.call_sync(|c| users::count(c))? == 0 {
         let (password, generated) = password_or_random(admin_password)?;
         let hash = crypto::hash_password(&password)?;
-        db.call_sync(|c| Ok(users::create(c, "admin", &hash, true, now())?))?;
-        if generated {
-            db.call_sync(|c| users::require_password_change(c, "admin"))?;
-            println!("created administrator 'admin' with the one-time password: {password}");
-            println!("(it is shown only now and must be changed at the first login)");
-        } else {
-            println!("created administrator 'admin' with the given password");
+        let created = db.call_sync(|c| Ok(users::create(c, "admin", &hash, true, now())))?;
+        match created {
+            // Another instance on the same database started at the same moment and created it.
+            Err(users::UserError::LoginTaken(_)) => {
+                println!("administrator 'admin' was created by another instance");
+            }
+            Err(e) => return Err(e.into()),
+            Ok(_) if generated => {
+                db.call_sync(|c| users::require_password_change(c, "admin"))?;
+                println!("created administrator 'admin' with the one-time password: {password}");
+                println!("(it is shown only now and must be changed at the first login)");
+            }
+            Ok(_) => println!("created administrator 'admin' with the given password"),
         }
     }
     if clock_offset_secs != 0 {
@@ -129,11 +170,12 @@ async fn serve(db_path: PathBuf, args: ServeArgs) -> Result<()> {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let pg = cli.pg_options();
     let result = match cli.command {
-        Command::User(cmd) => commands::run(&cli.db, cmd),
+        Command::User(cmd) => commands::run(&cli.db, &pg, cmd),
         Command::Serve(args) => tokio::runtime::Runtime::new()
             .context("cannot start the async runtime")
-            .and_then(|rt| rt.block_on(serve(cli.db, args))),
+            .and_then(|rt| rt.block_on(serve(cli.db, pg, args))),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

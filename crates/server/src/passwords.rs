@@ -2,7 +2,6 @@
 //! with the attempt reserved before it is checked, and with the same work and the same answers for
 //! unknown logins so that neither a login's existence nor its lock can be probed.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
@@ -10,6 +9,7 @@ use tokio::sync::{Semaphore, SemaphorePermit, oneshot};
 use zeroize::Zeroizing;
 
 use crate::AppState;
+use crate::attempts;
 use crate::crypto;
 use crate::error::Error;
 use crate::throttle;
@@ -20,52 +20,6 @@ pub const WRONG: &str = "Wrong login or password.";
 /// The longest password accepted for checking: [`users::check_password`] never stores a longer one,
 /// so a longer one is refused before any hashing work.
 pub const MAX_PASSWORD_CHARS: usize = users::MAX_PASSWORD_CHARS;
-
-/// Failure counts for logins that do not exist, kept in memory so that throttling (back-off, then a
-/// lock) looks the same for them as for real ones. Bounded: at most [`UnknownLogins::MAX_ENTRIES`]
-/// logins of at most 64 characters (finding 15).
-#[derive(Debug, Default)]
-pub struct UnknownLogins(Mutex<HashMap<String, (i64, i64)>>);
-
-impl UnknownLogins {
-    /// The most unknown logins remembered; when full, the one whose back-off ends first is forgotten.
-    pub const MAX_ENTRIES: usize = 10_000;
-
-    /// Reserves an attempt for an unknown login, as [`users::reserve_attempt`] does for a real one:
-    /// `Some(wait)` when it must be refused.
-    fn reserve(&self, login: &str, now: i64) -> Option<i64> {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(&(failures, next)) = map.get(login) {
-            if let Some(wait) = throttle::gate(failures, next, now).outsider_wait() {
-                return Some(wait);
-            }
-        } else if map.len() >= Self::MAX_ENTRIES {
-            map.retain(|_, &mut (_, next)| next > now);
-            if map.len() >= Self::MAX_ENTRIES
-                && let Some(oldest) = map
-                    .iter()
-                    .min_by_key(|(_, (_, next))| *next)
-                    .map(|(k, _)| k.clone())
-            {
-                map.remove(&oldest);
-            }
-        }
-        let entry = map.entry(login.to_string()).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 = throttle::next_try(entry.0, now);
-        None
-    }
-
-    /// How many unknown logins are remembered.
-    pub fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 /// Argon2id under a concurrency cap (finding 6): each hash takes 19 MiB and a core, so a fixed set of
 /// hashing threads, one per core, does all the work, each reusing one work area; a request waits for
@@ -230,7 +184,13 @@ pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User
         .call(move |conn| users::find(conn, &lookup))
         .await?;
     let Some(user) = user else {
-        if let Some(wait) = state.unknown_logins.reserve(login, now) {
+        // Counted in the database, like a real login's attempts, so every instance throttles it.
+        let unknown = login.to_string();
+        if let Some(wait) = state
+            .db
+            .call(move |conn| attempts::reserve_unknown(conn, &unknown, now))
+            .await?
+        {
             return Err(Error::TooMany(wait));
         }
         // Same work as for a real user.
@@ -286,42 +246,4 @@ pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User
         return Err(Error::Locked);
     }
     Ok(user)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_unknown_login_table_stays_bounded() {
-        let table = UnknownLogins::default();
-        // Every entry is in back-off (5 failures each would take long; one in a far future works).
-        for i in 0..UnknownLogins::MAX_ENTRIES + 50 {
-            let login = format!("ghost{i}");
-            for _ in 0..throttle::FREE_FAILURES {
-                assert_eq!(table.reserve(&login, 1000), None);
-            }
-        }
-        assert_eq!(table.len(), UnknownLogins::MAX_ENTRIES);
-    }
-
-    #[test]
-    fn unknown_logins_back_off_and_lock_like_known_ones() {
-        let table = UnknownLogins::default();
-        for _ in 0..throttle::FREE_FAILURES {
-            assert_eq!(table.reserve("ghost", 0), None);
-        }
-        assert_eq!(table.reserve("ghost", 0), Some(1));
-        let mut now = 0;
-        for _ in throttle::FREE_FAILURES..throttle::LOCK_AFTER {
-            now += throttle::MAX_BACKOFF_SECS;
-            assert_eq!(table.reserve("ghost", now), None);
-        }
-        // Locked: refused like a back-off, forever.
-        now += 10 * throttle::MAX_BACKOFF_SECS;
-        assert_eq!(
-            table.reserve("ghost", now),
-            Some(throttle::MAX_BACKOFF_SECS)
-        );
-    }
 }

@@ -201,10 +201,13 @@ async fn insert_session(
     state
         .db
         .call(move |conn| {
-            conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+            conn.execute(
+                "DELETE FROM sessions WHERE expires_at <= ?1",
+                crate::params![now],
+            )?;
             conn.execute(
                 "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![hash, user_id, now, now + secs, kind],
+                crate::params![&hash, user_id, now, now + secs, kind],
             )?;
             Ok(())
         })
@@ -232,7 +235,7 @@ pub async fn end_api_session(state: &AppState, hash: String) -> Result<(), Error
         .call(move |conn| {
             conn.execute(
                 "DELETE FROM sessions WHERE token_hash = ?1 AND kind = 'api'",
-                [hash],
+                crate::params![&hash],
             )?;
             Ok(())
         })
@@ -260,11 +263,11 @@ pub async fn start_pending(state: &AppState, user_id: i64) -> Result<HeaderValue
         .call(move |conn| {
             conn.execute(
                 "DELETE FROM pending_logins WHERE expires_at <= ?1 OR user_id = ?2",
-                rusqlite::params![now, user_id],
+                crate::params![now, user_id],
             )?;
             conn.execute(
                 "INSERT INTO pending_logins (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-                rusqlite::params![hash, user_id, now + PENDING_SECS],
+                crate::params![&hash, user_id, now + PENDING_SECS],
             )?;
             Ok(())
         })
@@ -282,10 +285,16 @@ pub async fn end(state: &AppState, headers: &HeaderMap) -> Result<(), Error> {
         .db
         .call(move |conn| {
             if let Some(h) = session {
-                conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [h])?;
+                conn.execute(
+                    "DELETE FROM sessions WHERE token_hash = ?1",
+                    crate::params![&h],
+                )?;
             }
             if let Some(h) = pending {
-                conn.execute("DELETE FROM pending_logins WHERE token_hash = ?1", [h])?;
+                conn.execute(
+                    "DELETE FROM pending_logins WHERE token_hash = ?1",
+                    crate::params![&h],
+                )?;
             }
             Ok(())
         })

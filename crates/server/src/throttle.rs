@@ -6,6 +6,8 @@
 //! it succeeds. So concurrent attempts cannot all pass one open gate, and an attempt whose outcome
 //! could not be recorded (a database error) was never a free guess.
 
+use crate::db::Dialect;
+
 /// Consecutive failures allowed before back-off starts.
 pub const FREE_FAILURES: i64 = 5;
 /// Consecutive failures after which the account is locked until an administrator unlocks it.
@@ -26,12 +28,16 @@ pub fn next_try(failures: i64, now: i64) -> i64 {
 }
 
 /// [`next_try`] as an SQL expression over the column `failures` holding the count *before* this
-/// failure and the parameter `now_param` (SQLite evaluates every `SET` expression on the old row), so
-/// that the count and the back-off are written by one statement.
-pub fn next_try_sql(failures: &str, now_param: &str) -> String {
+/// failure and the parameter `now_param` (both databases evaluate every `SET` expression on the old
+/// row), so that the count and the back-off are written by one statement.
+pub fn next_try_sql(dialect: Dialect, failures: &str, now_param: &str) -> String {
+    let least = match dialect {
+        Dialect::Sqlite => "min",
+        Dialect::Postgres => "LEAST",
+    };
     format!(
-        "CASE WHEN {failures} + 1 < {FREE_FAILURES} THEN {now_param} \
-         ELSE {now_param} + min(1 << min({failures} + 1 - {FREE_FAILURES}, {MAX_EXPONENT}), {MAX_BACKOFF_SECS}) END"
+        "CASE WHEN {failures} + 1 < {FREE_FAILURES} THEN CAST({now_param} AS BIGINT) \
+         ELSE CAST({now_param} AS BIGINT) + {least}(CAST(1 AS BIGINT) << CAST({least}({failures} + 1 - {FREE_FAILURES}, {MAX_EXPONENT}) AS INTEGER), {MAX_BACKOFF_SECS}) END"
     )
 }
 
@@ -99,14 +105,19 @@ mod tests {
 
     #[test]
     fn the_sql_back_off_is_the_rust_one() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let conn: &mut dyn crate::db::Conn = &mut conn;
         for before in 0..=LOCK_AFTER + 30 {
-            let sql: i64 = conn
-                .query_row(
-                    &format!("SELECT {}", next_try_sql("?1", "?2")),
-                    rusqlite::params![before, 1_000_000i64],
-                    |r| r.get(0),
+            let sql = conn
+                .query_one(
+                    &format!(
+                        "SELECT {}",
+                        next_try_sql(Dialect::Sqlite, "CAST(?1 AS BIGINT)", "?2")
+                    ),
+                    crate::params![before, 1_000_000i64],
                 )
+                .unwrap()
+                .int(0)
                 .unwrap();
             assert_eq!(sql, next_try(before + 1, 1_000_000), "after {before}");
         }

@@ -1,9 +1,15 @@
 //! Users and their two-factor state in the database (synchronous; callers run it via `Db::call`).
 
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::throttle::{self, Gate};
+use crate::db::{Conn, Row};
+use crate::params;
+
+use crate::throttle;
+
+pub use crate::attempts::{
+    Attempt, Counter, consume_step, record_failure, reserve_attempt, reset_failures,
+};
 
 /// A user row, without secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,21 +56,33 @@ impl User {
 const COLUMNS: &str = "id, jmeno, heslo, role, otpsecret, otpprefix, otp_last_step, otp_failures, otp_next_try, \
                        pw_failures, pw_next_try, must_change_password";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+fn from_row(r: &Row) -> Result<User> {
     Ok(User {
-        id: r.get(0)?,
-        login: r.get(1)?,
-        password_hash: r.get(2)?,
-        admin: r.get::<_, String>(3)? == "admin",
-        otp_secret: r.get(4)?,
-        otp_prefix: r.get(5)?,
-        otp_last_step: r.get(6)?,
-        otp_failures: r.get(7)?,
-        otp_next_try: r.get(8)?,
-        pw_failures: r.get(9)?,
-        pw_next_try: r.get(10)?,
-        must_change_password: r.get(11)?,
+        id: r.int(0)?,
+        login: r.text(1)?,
+        password_hash: r.text(2)?,
+        admin: r.text(3)? == "admin",
+        otp_secret: r.opt_text(4)?,
+        otp_prefix: r.opt_text(5)?,
+        otp_last_step: r.opt_int(6)?,
+        otp_failures: r.int(7)?,
+        otp_next_try: r.int(8)?,
+        pw_failures: r.int(9)?,
+        pw_next_try: r.int(10)?,
+        must_change_password: r.int(11)? != 0,
     })
+}
+
+/// The user in the first row of a query, if any.
+fn one_user(
+    conn: &mut dyn Conn,
+    sql: &str,
+    params: &[crate::db::Value<'_>],
+) -> Result<Option<User>> {
+    conn.query_opt(sql, params)?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// Why an operation on a user failed. Handlers convert it once into an HTTP status
@@ -105,12 +123,6 @@ impl std::fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
-impl From<rusqlite::Error> for UserError {
-    fn from(e: rusqlite::Error) -> Self {
-        UserError::Database(e.into())
-    }
-}
-
 impl From<anyhow::Error> for UserError {
     fn from(e: anyhow::Error) -> Self {
         UserError::Database(e)
@@ -146,22 +158,21 @@ pub fn check_password(password: &str) -> Result<(), UserError> {
 }
 
 /// Finds a user by login.
-pub fn find(conn: &Connection, login: &str) -> Result<Option<User>> {
-    // Cached statements: these run on every request.
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM csuzivatel WHERE jmeno = ?1"
-        ))?
-        .query_row([login], from_row)
-        .optional()?)
+pub fn find(conn: &mut dyn Conn, login: &str) -> Result<Option<User>> {
+    one_user(
+        conn,
+        &format!("SELECT {COLUMNS} FROM csuzivatel WHERE jmeno = ?1"),
+        params![login],
+    )
 }
 
 /// Finds a user by id.
-pub fn find_id(conn: &Connection, id: i64) -> Result<Option<User>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM csuzivatel WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?)
+pub fn find_id(conn: &mut dyn Conn, id: i64) -> Result<Option<User>> {
+    one_user(
+        conn,
+        &format!("SELECT {COLUMNS} FROM csuzivatel WHERE id = ?1"),
+        params![id],
+    )
 }
 
 /// What a token (stored as its hash) names.
@@ -177,7 +188,7 @@ pub enum TokenKind {
 
 /// The user a live token names, in one query.
 pub fn find_by_token(
-    conn: &Connection,
+    conn: &mut dyn Conn,
     kind: TokenKind,
     token_hash: &str,
     now: i64,
@@ -187,32 +198,36 @@ pub fn find_by_token(
         TokenKind::ApiSession => ("sessions", " AND kind = 'api'"),
         TokenKind::PendingLogin => ("pending_logins", ""),
     };
-    Ok(conn
-        .prepare_cached(&format!(
+    one_user(
+        conn,
+        &format!(
             "SELECT {COLUMNS} FROM {table} JOIN csuzivatel ON csuzivatel.id = {table}.user_id \
              WHERE token_hash = ?1 AND expires_at > ?2{only}"
-        ))?
-        .query_row(params![token_hash, now], from_row)
-        .optional()?)
+        ),
+        params![token_hash, now],
+    )
 }
 
 /// All users, by login.
-pub fn list(conn: &Connection) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM csuzivatel ORDER BY jmeno"))?;
-    let users = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(users)
+pub fn list(conn: &mut dyn Conn) -> Result<Vec<User>> {
+    conn.query(
+        &format!("SELECT {COLUMNS} FROM csuzivatel ORDER BY jmeno"),
+        &[],
+    )?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 /// How many users exist.
-pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM csuzivatel", [], |r| r.get(0))?)
+pub fn count(conn: &mut dyn Conn) -> Result<i64> {
+    conn.query_one("SELECT count(*) FROM csuzivatel", &[])?
+        .int(0)
 }
 
 /// Creates a user with an already hashed password. Fails if the login is taken.
 pub fn create(
-    conn: &Connection,
+    conn: &mut dyn Conn,
     login: &str,
     password_hash: &str,
     admin: bool,
@@ -232,17 +247,17 @@ pub fn create(
 }
 
 /// Marks a user's password as one-time (generated): it must be changed at the next login.
-pub fn require_password_change(conn: &Connection, login: &str) -> Result<()> {
+pub fn require_password_change(conn: &mut dyn Conn, login: &str) -> Result<()> {
     conn.execute(
         "UPDATE csuzivatel SET must_change_password = 1 WHERE jmeno = ?1",
-        [login],
+        params![login],
     )?;
     Ok(())
 }
 
 /// Replaces a password hash, clears the password throttle and any one-time flag.
 pub fn set_password(
-    conn: &Connection,
+    conn: &mut dyn Conn,
     login: &str,
     password_hash: &str,
     now: i64,
@@ -258,109 +273,11 @@ pub fn set_password(
 }
 
 /// Records an event.
-pub fn audit(conn: &Connection, login: &str, event: &str, detail: &str, now: i64) -> Result<()> {
+pub fn audit(conn: &mut dyn Conn, login: &str, event: &str, detail: &str, now: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_log (at, login, event, detail) VALUES (?1, ?2, ?3, ?4)",
         params![now, login, event, detail],
     )?;
-    Ok(())
-}
-
-/// Which throttle counter.
-#[derive(Debug, Clone, Copy)]
-pub enum Counter {
-    /// Passwords.
-    Password,
-    /// Codes.
-    Otp,
-}
-
-impl Counter {
-    /// The audit detail of a lock by this counter.
-    pub fn lock_reason(self) -> &'static str {
-        match self {
-            Counter::Password => "too many failed passwords",
-            Counter::Otp => "too many failed codes",
-        }
-    }
-
-    fn columns(self) -> (&'static str, &'static str) {
-        match self {
-            Counter::Password => ("pw_failures", "pw_next_try"),
-            Counter::Otp => ("otp_failures", "otp_next_try"),
-        }
-    }
-}
-
-/// The outcome of [`reserve_attempt`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attempt {
-    /// The attempt may be checked; it is already counted as this many consecutive failures, and is
-    /// refunded with [`reset_failures`] if it succeeds.
-    Granted(i64),
-    /// Refused without checking anything.
-    Refused(Gate),
-}
-
-/// Reserves one attempt on a counter, atomically: if the gate is open at `now`, counts the attempt as
-/// a failure and sets the back-off in one conditional `UPDATE`, so that of concurrent attempts only
-/// as many pass as the throttle allows (issue 10, finding 2). A database error here means nothing was
-/// checked (finding 13).
-pub fn reserve_attempt(
-    conn: &Connection,
-    user_id: i64,
-    counter: Counter,
-    now: i64,
-) -> Result<Attempt> {
-    let (failures, next) = counter.columns();
-    let granted: Option<i64> = conn
-        .query_row(
-            &format!(
-                "UPDATE csuzivatel SET {failures} = {failures} + 1, {next} = {} \
-                 WHERE id = ?1 AND {next} <= ?2 AND {failures} < {} RETURNING {failures}",
-                throttle::next_try_sql(failures, "?2"),
-                throttle::LOCK_AFTER
-            ),
-            params![user_id, now],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(n) = granted {
-        return Ok(Attempt::Granted(n));
-    }
-    let (f, n): (i64, i64) = conn
-        .query_row(
-            &format!("SELECT {failures}, {next} FROM csuzivatel WHERE id = ?1"),
-            [user_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or_else(|| anyhow::anyhow!("user {user_id} vanished during a login"))?;
-    Ok(Attempt::Refused(throttle::gate(f, n, now)))
-}
-
-/// Records a failed attempt that [`reserve_attempt`] counted as the `failures`-th: the audit entry
-/// and, at the lock, the lock's entry and the end of every session (finding 5).
-pub fn record_failure(
-    conn: &Connection,
-    user_id: i64,
-    login: &str,
-    counter: Counter,
-    event: &str,
-    failures: i64,
-    now: i64,
-) -> Result<()> {
-    audit(
-        conn,
-        login,
-        event,
-        &format!("consecutive failures: {failures}"),
-        now,
-    )?;
-    if failures == throttle::LOCK_AFTER {
-        audit(conn, login, "locked", counter.lock_reason(), now)?;
-        end_sessions(conn, user_id, &KeepSession::None)?;
-    }
     Ok(())
 }
 
@@ -375,7 +292,7 @@ pub enum KeepSession {
 
 /// Ends a user's sessions (web and API) and pending logins, except the one to keep; returns how many
 /// sessions ended. Called on every change of credentials: password, 2FA on or off, lock (finding 5).
-pub fn end_sessions(conn: &Connection, user_id: i64, keep: &KeepSession) -> Result<usize> {
+pub fn end_sessions(conn: &mut dyn Conn, user_id: i64, keep: &KeepSession) -> Result<usize> {
     let keep = match keep {
         KeepSession::None => "",
         KeepSession::This(hash) => hash.as_str(),
@@ -384,36 +301,15 @@ pub fn end_sessions(conn: &Connection, user_id: i64, keep: &KeepSession) -> Resu
         "DELETE FROM sessions WHERE user_id = ?1 AND token_hash != ?2",
         params![user_id, keep],
     )?;
-    conn.execute("DELETE FROM pending_logins WHERE user_id = ?1", [user_id])?;
-    Ok(n)
-}
-
-/// Clears a counter after a success.
-pub fn reset_failures(conn: &Connection, user_id: i64, counter: Counter) -> Result<()> {
-    let (failures, next) = counter.columns();
     conn.execute(
-        &format!(
-            "UPDATE csuzivatel SET {failures} = 0, {next} = 0 WHERE id = ?1 AND {failures} != 0"
-        ),
-        [user_id],
+        "DELETE FROM pending_logins WHERE user_id = ?1",
+        params![user_id],
     )?;
-    Ok(())
-}
-
-/// Accepts `step` for the user if no step at or after it was accepted before. Atomic: of concurrent
-/// calls with the same step exactly one returns true.
-pub fn consume_step(conn: &Connection, user_id: i64, step: u64) -> Result<bool> {
-    let step = i64::try_from(step)?;
-    let n = conn.execute(
-        "UPDATE csuzivatel SET otp_last_step = ?2 WHERE id = ?1 AND otpsecret IS NOT NULL \
-         AND (otp_last_step IS NULL OR otp_last_step < ?2)",
-        params![user_id, step],
-    )?;
-    Ok(n == 1)
+    Ok(usize::try_from(n)?)
 }
 
 /// Stores the secret shown on the set-up page (replacing an earlier pending one).
-pub fn set_pending(conn: &Connection, user_id: i64, sealed: &str, now: i64) -> Result<()> {
+pub fn set_pending(conn: &mut dyn Conn, user_id: i64, sealed: &str, now: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO pending_2fa (user_id, secret, created_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",
@@ -423,84 +319,83 @@ pub fn set_pending(conn: &Connection, user_id: i64, sealed: &str, now: i64) -> R
 }
 
 /// The pending secret, if any.
-pub fn pending(conn: &Connection, user_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT secret FROM pending_2fa WHERE user_id = ?1",
-            [user_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub fn pending(conn: &mut dyn Conn, user_id: i64) -> Result<Option<String>> {
+    conn.query_opt(
+        "SELECT secret FROM pending_2fa WHERE user_id = ?1",
+        params![user_id],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
 }
 
 /// The pending secret, if one was stored at or after `since` (unix seconds).
-pub fn pending_since(conn: &Connection, user_id: i64, since: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT secret FROM pending_2fa WHERE user_id = ?1 AND created_at >= ?2",
-            params![user_id, since],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub fn pending_since(conn: &mut dyn Conn, user_id: i64, since: i64) -> Result<Option<String>> {
+    conn.query_opt(
+        "SELECT secret FROM pending_2fa WHERE user_id = ?1 AND created_at >= ?2",
+        params![user_id, since],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
 }
 
-/// Turns 2FA on with the pending secret, in one transaction: the secret, its prefix and the accepted
-/// step are written together and the pending row is removed, or nothing changes. Returns false when the
-/// pending secret changed meanwhile (another set-up page was opened).
+/// Turns 2FA on with the pending secret, in one transaction: the pending row is taken (only if it
+/// still holds `sealed`), and the secret, its prefix and the accepted step are written, or nothing
+/// changes. Taking the row with a conditional `DELETE` makes this safe between instances: of two
+/// activations of one key, one takes it. Returns false when the pending secret changed meanwhile
+/// (another set-up page was opened) or was used already.
 pub fn activate(
-    conn: &mut Connection,
+    conn: &mut dyn Conn,
     user_id: i64,
     sealed: &str,
     prefix: &str,
     step: u64,
     now: i64,
 ) -> Result<bool> {
-    let tx = conn.transaction()?;
-    let current: Option<String> = tx
-        .query_row(
-            "SELECT secret FROM pending_2fa WHERE user_id = ?1",
-            [user_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if current.as_deref() != Some(sealed) {
-        return Ok(false);
-    }
-    tx.execute(
-        "UPDATE csuzivatel SET otpsecret = ?2, otpprefix = ?3, otp_last_step = ?4, otp_failures = 0, otp_next_try = 0 \
-         WHERE id = ?1",
-        params![user_id, sealed, prefix, i64::try_from(step)?],
-    )?;
-    tx.execute("DELETE FROM pending_2fa WHERE user_id = ?1", [user_id])?;
-    let login: String = tx.query_row(
-        "SELECT jmeno FROM csuzivatel WHERE id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?;
-    audit(&tx, &login, "2fa_activated", "", now)?;
-    tx.commit()?;
-    Ok(true)
+    let step = i64::try_from(step)?;
+    conn.transaction(|tx| {
+        let taken = tx.execute(
+            "DELETE FROM pending_2fa WHERE user_id = ?1 AND secret = ?2",
+            params![user_id, sealed],
+        )?;
+        if taken == 0 {
+            return Ok(false);
+        }
+        let login = tx
+            .query_one(
+                "UPDATE csuzivatel SET otpsecret = ?2, otpprefix = ?3, otp_last_step = ?4, otp_failures = 0, \
+                 otp_next_try = 0 WHERE id = ?1 RETURNING jmeno",
+                params![user_id, sealed, prefix, step],
+            )?
+            .text(0)?;
+        audit(tx, &login, "2fa_activated", "", now)?;
+        Ok(true)
+    })
 }
 
 /// One sealed secret (active or pending) with the login it is bound to, if the database holds any:
 /// what proves at start-up that the key file is the right one.
-pub fn any_sealed_secret(conn: &Connection) -> Result<Option<(String, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT jmeno, otpsecret FROM csuzivatel WHERE otpsecret IS NOT NULL \
-             UNION ALL SELECT u.jmeno, p.secret FROM pending_2fa p JOIN csuzivatel u ON u.id = p.user_id \
-             LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+pub fn any_sealed_secret(conn: &mut dyn Conn) -> Result<Option<(String, String)>> {
+    conn.query_opt(
+        "SELECT jmeno, otpsecret FROM csuzivatel WHERE otpsecret IS NOT NULL \
+         UNION ALL SELECT u.jmeno, p.secret FROM pending_2fa p JOIN csuzivatel u ON u.id = p.user_id \
+         LIMIT 1",
+        &[],
+    )?
+    .map(|r| Ok((r.text(0)?, r.text(1)?)))
+    .transpose()
 }
 
 /// Turns 2FA off (the trigger clears the rest of the 2FA state). Returns whether it was on.
-pub fn clear_2fa(conn: &Connection, login: &str, event: &str, by: &str, now: i64) -> Result<bool> {
+pub fn clear_2fa(
+    conn: &mut dyn Conn,
+    login: &str,
+    event: &str,
+    by: &str,
+    now: i64,
+) -> Result<bool> {
     let n = conn.execute(
         "UPDATE csuzivatel SET otpsecret = NULL, otpprefix = NULL WHERE jmeno = ?1 AND otpsecret IS NOT NULL",
-        [login],
+        params![login],
     )?;
     if n == 1 {
         audit(conn, login, event, by, now)?;
@@ -509,10 +404,10 @@ pub fn clear_2fa(conn: &Connection, login: &str, event: &str, by: &str, now: i64
 }
 
 /// Clears both throttles (the administrator's unlock). Fails for an unknown login.
-pub fn unlock(conn: &Connection, login: &str, by: &str, now: i64) -> Result<(), UserError> {
+pub fn unlock(conn: &mut dyn Conn, login: &str, by: &str, now: i64) -> Result<(), UserError> {
     let n = conn.execute(
         "UPDATE csuzivatel SET pw_failures = 0, pw_next_try = 0, otp_failures = 0, otp_next_try = 0 WHERE jmeno = ?1",
-        [login],
+        params![login],
     )?;
     if n == 0 {
         return Err(UserError::NoSuchUser(login.to_string()));

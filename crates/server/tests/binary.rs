@@ -340,13 +340,7 @@ async fn kill_9_during_a_burst_leaves_a_consistent_database() {
         }));
     }
     // Kill at a time that varies from run to run, well inside the burst.
-    let jitter = u64::from(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .subsec_millis(),
-    );
-    tokio::time::sleep(Duration::from_millis(1500 + jitter)).await;
+    common::sleep_with_jitter(1500).await;
     let mut server = server;
     // SIGKILL: no chance to clean up.
     server.child.kill().unwrap();
@@ -360,34 +354,19 @@ async fn kill_9_during_a_burst_leaves_a_consistent_database() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
-    let half: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM csuzivatel WHERE (otpsecret IS NULL) != (otpprefix IS NULL) \
-             OR (otpsecret IS NOT NULL AND otp_last_step IS NULL)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(half, 0, "no user is half-activated");
-    let activated: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM csuzivatel WHERE otpsecret IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let activations: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM audit_log WHERE event = '2fa_activated'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    drop(conn);
+    let common::Activations {
+        half_activated,
+        activated,
+        recorded: activations,
+    } = common::Activations::count(&authbar_server::Db::new(
+        authbar_server::db::open(&db).unwrap(),
+    ));
+    assert_eq!(half_activated, 0, "no user is half-activated");
     assert!(
         activations > USERS as i64,
         "the burst was still running when the server was killed ({activations})"
     );
-    drop(conn);
 
     // The server starts again on the same file and every activated user is asked for a code.
     let server = start(&db);

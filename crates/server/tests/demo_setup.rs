@@ -34,21 +34,25 @@ fn build_sh_run_creates_the_administrator_and_the_demo_user_from_the_readme() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let conn = db::open(&path).unwrap();
-    let admin = users::find(&conn, "admin").unwrap().expect("admin exists");
+    let mut conn = db::open(&path).unwrap();
+    let admin = users::find(&mut conn, "admin")
+        .unwrap()
+        .expect("admin exists");
     assert!(admin.admin, "admin is an administrator");
     assert!(crypto::verify_password(
         "admin-password",
         &admin.password_hash
     ));
     assert!(!admin.must_change_password);
-    let novak = users::find(&conn, "novak").unwrap().expect("novak exists");
+    let novak = users::find(&mut conn, "novak")
+        .unwrap()
+        .expect("novak exists");
     assert!(!novak.admin);
     assert!(crypto::verify_password(
         "novak-password",
         &novak.password_hash
     ));
-    assert_eq!(users::count(&conn).unwrap(), 2);
+    assert_eq!(users::count(&mut conn).unwrap(), 2);
 }
 
 #[test]

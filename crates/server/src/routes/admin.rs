@@ -178,7 +178,9 @@ async fn create(
 async fn refused(state: &AppState, signed: &SignedIn, e: UserError) -> Result<Response, Response> {
     let e = Error::from(e);
     match e {
-        Error::Internal(_) | Error::Unavailable(_) => Err(e.page_for(signed)),
+        Error::Internal(_) | Error::Unavailable(_) | Error::DatabaseUnavailable => {
+            Err(e.page_for(signed))
+        }
         e => respond(state, signed, e.status(), (&e.message(), false)).await,
     }
 }

@@ -85,7 +85,9 @@ async fn login_submit(
 ) -> Result<Response, Response> {
     let user = match passwords::check(&state, form.login.trim(), &form.password).await {
         Ok(user) => user,
-        Err(e @ (Error::Internal(_) | Error::Unavailable(_))) => return Err(e.into_response()),
+        Err(e @ (Error::Internal(_) | Error::Unavailable(_) | Error::DatabaseUnavailable)) => {
+            return Err(e.into_response());
+        }
         Err(e) => {
             let (csrf, _) = csrf_token(&state, &headers).map_err(IntoResponse::into_response)?;
             let shown: String = form.login.chars().take(64).collect();

@@ -1,7 +1,15 @@
-//! A real server on port 0 over a temporary SQLite file, with a manual clock, and a tiny browser that
-//! keeps cookies and reads CSRF fields.
+//! A real server on port 0 over a temporary SQLite file or a new database in a throwaway PostgreSQL
+//! cluster, with a manual clock, and a tiny browser that keeps cookies and reads CSRF fields.
+//!
+//! Behavioural tests are written once and run on both backends with [`on_both_backends!`].
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)] // each test binary uses a part
+
+#[macro_use]
+mod store;
+pub mod pg;
+
+pub use store::{Activations, Backend, TestDb};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -9,7 +17,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use authbar_core::{Account, OtpType, Secret};
-use authbar_server::{AppState, Clock, Db, ServerKey, crypto, db, users};
+use authbar_server::{AppState, Clock, Db, ServerKey, crypto, users};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 
@@ -19,21 +27,52 @@ pub const T0: i64 = 1_800_000_000;
 pub struct TestServer {
     pub base: String,
     pub clock: Arc<AtomicI64>,
+    /// The SQLite file (SQLite only; see `test_db` for either).
     pub db_path: PathBuf,
+    pub test_db: TestDb,
     pub dir: tempfile::TempDir,
     pub db: Db,
 }
 
 impl TestServer {
-    pub async fn start() -> Self {
-        Self::start_with(|state| state).await
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |state| state).await
     }
 
     /// A server whose state `configure` adjusts first (public URL, hashers…).
-    pub async fn start_with(configure: impl FnOnce(AppState) -> AppState) -> Self {
+    pub async fn start_with(
+        backend: Backend,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db_path = dir.path().join("flexi.sqlite");
-        let db = Db::new(db::open(&db_path).unwrap());
+        let test_db = TestDb::new(backend, dir.path());
+        let db = test_db.open();
+        let server = Self::serve(db, test_db, dir, configure).await;
+        server.add_user("admin", "admin-password", true);
+        server
+    }
+
+    /// Another instance on the same database: its own pool, key copy, caches and listener, and a
+    /// clock of its own set to the same time.
+    pub async fn another_instance(&self) -> Self {
+        let db = self.test_db.open();
+        let dir = tempfile::tempdir().unwrap();
+        let other = Self::serve(db, self.test_db.clone(), dir, |s| s).await;
+        other.set_time(self.now() as i64);
+        other
+    }
+
+    /// A server on an existing database (opened by the caller with its own settings).
+    pub async fn serve(
+        db: Db,
+        test_db: TestDb,
+        dir: tempfile::TempDir,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
+        let db_path = match &test_db {
+            TestDb::Sqlite(path) => path.clone(),
+            TestDb::Postgres(..) => dir.path().join("not-sqlite"),
+        };
         let (clock, handle) = Clock::manual(T0 * 1000);
         let state = configure(
             AppState::new(
@@ -47,15 +86,19 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(authbar_server::serve(listener, state));
-        let server = TestServer {
+        TestServer {
             base,
             clock: handle,
             db_path,
+            test_db,
             dir,
             db,
-        };
-        server.add_user("admin", "admin-password", true);
-        server
+        }
+    }
+
+    /// Runs SQL beside the server, as an operator would (see [`TestDb::operator_sql`]).
+    pub fn sql(&self, statement: &str) {
+        self.test_db.operator_sql(statement);
     }
 
     pub fn add_user(&self, login: &str, password: &str, admin: bool) {
@@ -91,13 +134,13 @@ impl TestServer {
     pub fn audit_events(&self, login: &str) -> Vec<String> {
         self.db
             .call_sync(|c| {
-                let mut s = c.prepare(
+                c.query(
                     "SELECT event || ' ' || detail FROM audit_log WHERE login = ?1 ORDER BY id",
-                )?;
-                let rows = s
-                    .query_map([login], |r| r.get(0))?
-                    .collect::<Result<Vec<String>, _>>()?;
-                Ok(rows)
+                    authbar_server::params![login],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect()
             })
             .unwrap()
     }
@@ -137,6 +180,18 @@ impl Page {
         let start = self.body.find(marker).unwrap() + marker.len();
         let end = self.body[start..].find('<').unwrap() + start;
         self.body[start..end].replace(' ', "")
+    }
+
+    /// A 503 that says when to retry (1 s) and starts nothing (no redirect, so no session).
+    pub fn assert_unavailable(&self) {
+        assert_eq!(
+            self.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            self.main()
+        );
+        assert_eq!(self.headers["retry-after"], "1");
+        assert!(self.location().is_none(), "no session, no redirect");
     }
 
     pub fn assert_contains(&self, text: &str) {
@@ -286,6 +341,15 @@ impl Browser {
             .unwrap_or_else(|| panic!("no csrf on {path}: {}", page.body))
     }
 
+    /// The same browser (its cookies) talking to another address: another instance behind the
+    /// same load balancer.
+    pub fn on(&self, base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            ..self.clone()
+        }
+    }
+
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }
@@ -296,6 +360,16 @@ impl Browser {
 }
 
 impl Browser {
+    /// Changes the password on the profile's form.
+    pub async fn change_password(&self, current: &str, new: &str) -> Page {
+        self.submit(
+            "/settings/password",
+            "/settings/password",
+            &[("current", current), ("new", new), ("repeat", new)],
+        )
+        .await
+    }
+
     /// Like [`Browser::login`], but `None` when the server is gone.
     pub async fn try_login(&self, login: &str, password: &str) -> Option<Page> {
         let page = self.try_send(self.client.get(self.url("/login"))).await?;
@@ -399,4 +473,42 @@ pub async fn with_2fa(server: &TestServer, login: &str) -> (Browser, String) {
     let secret = activate(server, &b).await;
     server.advance(30);
     (b, secret)
+}
+
+/// Posts one code with one CSRF token to the code page from every browser at once; returns how
+/// many were let in. Every other answer must be a refusal (4xx, or a redirect away).
+pub async fn submit_code_concurrently(browsers: Vec<Browser>, code: &str, csrf: &str) -> usize {
+    let mut tasks = Vec::new();
+    for b in browsers {
+        let (code, csrf) = (code.to_string(), csrf.to_string());
+        tasks.push(tokio::spawn(async move {
+            b.post("/login/code", &[("code", &code), ("csrf", &csrf)])
+                .await
+        }));
+    }
+    let mut successes = 0;
+    for t in tasks {
+        let page = t.await.unwrap();
+        if page.location() == Some("/") {
+            successes += 1;
+        } else {
+            assert!(
+                page.status.is_client_error() || page.status.is_redirection(),
+                "{:?} {}",
+                page.status,
+                page.main()
+            );
+        }
+    }
+    successes
+}
+
+/// Sleeps `millis` plus up to a second that varies from run to run (to kill a server at a different
+/// moment of a burst each time).
+pub async fn sleep_with_jitter(millis: u64) {
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_millis();
+    tokio::time::sleep(std::time::Duration::from_millis(millis + u64::from(jitter))).await;
 }

@@ -1,26 +1,40 @@
-//! The SQLite database: opening, numbered migrations, and running queries off the async runtime.
+//! The SQLite backend: opening the file, the numbered migrations, one thread that serves the
+//! connection, and [`Conn`] over rusqlite.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+use super::{Cell, Conn, Dialect, Row, Unavailable, Value};
 
 /// The migrations, in order; `PRAGMA user_version` records how many have been applied.
 const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_users", include_str!("../migrations/0001_users.sql")),
+    (
+        "0001_users",
+        include_str!("../../migrations/sqlite/0001_users.sql"),
+    ),
     (
         "0002_sessions",
-        include_str!("../migrations/0002_sessions.sql"),
+        include_str!("../../migrations/sqlite/0002_sessions.sql"),
     ),
-    ("0003_audit", include_str!("../migrations/0003_audit.sql")),
+    (
+        "0003_audit",
+        include_str!("../../migrations/sqlite/0003_audit.sql"),
+    ),
     (
         "0004_one_time_passwords",
-        include_str!("../migrations/0004_one_time_passwords.sql"),
+        include_str!("../../migrations/sqlite/0004_one_time_passwords.sql"),
     ),
     (
         "0005_api_sessions",
-        include_str!("../migrations/0005_api_sessions.sql"),
+        include_str!("../../migrations/sqlite/0005_api_sessions.sql"),
+    ),
+    (
+        "0006_unknown_logins",
+        include_str!("../../migrations/sqlite/0006_unknown_logins.sql"),
     ),
 ];
 
@@ -62,6 +76,8 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every query of a request is cached (the default 16 would evict some under the API load).
+    conn.set_prepared_statement_cache_capacity(64);
     migrate(&mut conn)
         .with_context(|| format!("cannot migrate the database {}", path.display()))?;
     Ok(conn)
@@ -93,16 +109,16 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// per query and dozens of threads contending for the connection under load (the API benchmark's
 /// tail latency), and keeps the async workers free.
 #[derive(Clone)]
-pub struct Db {
+pub struct SqliteDb {
     conn: Arc<Mutex<Connection>>,
     jobs: mpsc::Sender<Job>,
 }
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
-impl std::fmt::Debug for Db {
+impl std::fmt::Debug for SqliteDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Db")
+        f.write_str("SqliteDb")
     }
 }
 
@@ -111,7 +127,7 @@ fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
     conn.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-impl Db {
+impl SqliteDb {
     /// Wraps an open connection and starts its thread (which ends when the last `Db` is dropped).
     pub fn new(conn: Connection) -> Self {
         let conn = Arc::new(Mutex::new(conn));
@@ -128,13 +144,13 @@ impl Db {
             // Calls then fail with "the database thread is gone"; the command line still works.
             eprintln!("authbar-server: cannot start the database thread: {e}");
         }
-        Db { conn, jobs }
+        SqliteDb { conn, jobs }
     }
 
     /// Runs `f` with the connection on the database thread.
     pub async fn call<R, F>(&self, f: F) -> Result<R>
     where
-        F: FnOnce(&mut Connection) -> Result<R> + Send + 'static,
+        F: FnOnce(&mut dyn Conn) -> Result<R> + Send + 'static,
         R: Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
@@ -149,8 +165,73 @@ impl Db {
     }
 
     /// Runs `f` with the connection on the current thread (for the command-line tools).
-    pub fn call_sync<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
-        f(&mut lock(&self.conn))
+    pub fn call_sync<R>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<R>) -> Result<R> {
+        f(&mut *lock(&self.conn))
+    }
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Int(v) => ValueRef::Integer(*v),
+            Value::Text(v) => ValueRef::Text(v.as_bytes()),
+        }))
+    }
+}
+
+/// A busy or locked database (another process holds the write lock past the busy timeout) is
+/// [`Unavailable`]: the request did nothing and may be retried (finding 13).
+fn classify(e: rusqlite::Error) -> anyhow::Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            Unavailable(e.to_string()).into()
+        }
+        _ => e.into(),
+    }
+}
+
+fn cell(value: ValueRef<'_>) -> Result<Cell> {
+    Ok(match value {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(v) => Cell::Int(v),
+        ValueRef::Text(t) => Cell::Text(String::from_utf8(t.to_vec())?),
+        ValueRef::Real(_) | ValueRef::Blob(_) => {
+            bail!("the database returned a real or a blob where the server stores none")
+        }
+    })
+}
+
+impl Conn for Connection {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64> {
+        let mut stmt = self.prepare_cached(sql).map_err(classify)?;
+        let n = stmt
+            .execute(rusqlite::params_from_iter(params))
+            .map_err(classify)?;
+        Ok(n as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>> {
+        let mut stmt = self.prepare_cached(sql).map_err(classify)?;
+        let width = stmt.column_count();
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params))
+            .map_err(classify)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(classify)? {
+            let cells = (0..width)
+                .map(|i| cell(row.get_ref(i)?))
+                .collect::<Result<Vec<_>>>()?;
+            out.push(Row(cells));
+        }
+        Ok(out)
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        self.execute_batch(sql).map_err(classify)
     }
 }
 

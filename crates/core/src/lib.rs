@@ -45,7 +45,7 @@ pub mod import;
 pub mod migration;
 pub mod otp;
 mod percent;
-pub mod qr;
+pub use authbar_qr as qr;
 pub mod sealed;
 mod secret;
 pub mod uri;

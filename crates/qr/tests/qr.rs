@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
-use authbar_core::qr::{
+use authbar_qr::{
     PayloadKind, code_cut_at_edge_luma, code_cut_at_edge_rgba, decode_luma, decode_rgba,
 };
 use qrcode::{Color, QrCode};

@@ -14,6 +14,10 @@ use super::prepare::Luma;
 use super::prepare::hybrid_threshold;
 use super::sample::{Homography, Samples};
 
+/// At most this many finder candidates (the most often confirmed) are combined into triangles: a
+/// busy page can hold many lookalikes, and triangles grow with the cube of their number.
+const MAX_FINDERS: usize = 24;
+
 /// After this many triangles fail to read, the rest (ranked lower) are left to the next steps: on
 /// a high-version code or a busy page the lookalike triangles run into the hundreds, each costing
 /// a full sampling and decode per version tried.
@@ -29,7 +33,8 @@ pub(crate) fn search(
     known: &[[f32; 4]],
 ) -> ViewResult {
     let invert = polarity == Polarity::Inverted;
-    let fs = scan(hybrid, img.w, img.h, polarity);
+    let mut fs = scan(hybrid, img.w, img.h, polarity);
+    fs.truncate(MAX_FINDERS);
     let mut out = ViewResult::default();
     let mut tris = triangles(&fs, &pairs(&fs));
     // The least-confirmed finder ranks a triangle: a real code's finders are confirmed by every

@@ -73,17 +73,12 @@ fn vertical_runs(
     Some((runs, (top + bottom) as f32 / 2.0))
 }
 
-/// At most this many finder candidates (the most often confirmed) are kept: a busy page can hold
-/// many lookalikes, and the triangles made of them grow with the cube of their number.
-const MAX_FINDERS: usize = 24;
-
 /// The finder patterns of one polarity in a binarised view (`bits`, `true` = dark), the most
-/// confirmed first and at most [`MAX_FINDERS`]: what both the reading ([`super::fallback`]) and the
-/// cut-off check ([`super::edge`]) start from.
+/// confirmed first: what both the reading ([`super::fallback`]) and the cut-off check
+/// ([`super::edge`]) start from.
 pub(crate) fn scan(bits: &[bool], w: usize, h: usize, polarity: Polarity) -> Vec<Finder> {
     let mut found = finders(bits, w, h, polarity == Polarity::Inverted);
     found.sort_by_key(|f| std::cmp::Reverse(f.hits));
-    found.truncate(MAX_FINDERS);
     found
 }
 

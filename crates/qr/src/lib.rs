@@ -6,8 +6,8 @@
 //!    local-threshold binariser after ZXing's `HybridBinarizer`.
 //! 2. [`detect`]: `rqrr`'s finder-pattern search, grouping and perspective sampling on one
 //!    black-and-white view.
-//! 3. [`decode`] with [`rs`]: format, Reed–Solomon correction and data segments (ported from rqrr
-//!    over log/antilog tables).
+//! 3. [`decode`] with [`codewords`] and [`rs`]: format, codeword stream, Reed–Solomon correction
+//!    and data segments (ported from rqrr, over log/antilog tables).
 //!
 //! Views are tried as a cascade from cheap to expensive (see [`CASCADE`]) and the search stops at the
 //! first view that reads a code without leaving a found-but-unreadable grid behind, so a clean code
@@ -48,6 +48,7 @@
 
 use std::fmt;
 
+mod codewords;
 mod decode;
 mod detect;
 mod edge;

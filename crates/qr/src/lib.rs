@@ -235,8 +235,9 @@ enum Detector {
     Crops,
 }
 
-/// The steps, cheapest and most often successful first; the search stops after the first step that
-/// reads a code and leaves no located-but-unread code behind. Which steps earn their place was
+/// The steps, cheapest and most often successful first (the half-size rqrr pass costs a quarter of
+/// the full-size one, so it comes first); the search stops after the first step that reads a code
+/// and leaves no located-but-unread code behind. Which steps earn their place was
 /// measured on the benchmark set: rqrr on the negative and on a doubled image read nothing the
 /// finder steps and crops had not, at up to four times the cost, so they are not here.
 const CASCADE: [(Scale, Detector, Polarity); 7] = [
@@ -265,9 +266,12 @@ const CASCADE: [(Scale, Detector, Polarity); 7] = [
     ),
 ];
 
-/// The pixels all rqrr passes together may search in one image (the first pass always runs):
-/// 2.5 Mpx is two passes and a half-size one over a 1280×800 screenshot, and every pass over the
-/// small crops and photos where the later passes read codes.
+/// The pixels all rqrr passes together may search in one image (the first pass always runs).
+/// 1.6 Mpx is the full-size and the half-size pass over a 1280×800 screenshot or a 1024×768 photo,
+/// and every pass over the smaller images where the later passes read codes. On the benchmark set
+/// a second full-size pass over an image that large read nothing the others had not, and one such
+/// pass over a photo of a monitor cost 230 ms (rqrr copies the whole image for every finder
+/// grouping it tries).
 const RQRR_BUDGET_PIXELS: usize = 1_600_000;
 
 /// At most this many unread finder triangles are searched again cropped.

@@ -3,7 +3,8 @@
 // ./build.sh bench after build_extension). Each image is decoded to RGBA by the browser
 // (createImageBitmap + OffscreenCanvas, as the popup does) and timed around the wasm call alone.
 // Prints the README's table: its rqrr+invert anchor, the previous run (target/qr-bench-wasm.row)
-// and this run. AUTHBAR_QR_VERBOSE=1 lists the images not decoded exactly.
+// and this run. AUTHBAR_QR_VERBOSE=1 lists the images not decoded exactly,
+// AUTHBAR_QR_SLOWEST=N the N slowest.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, openPopup } from './harness.js';
@@ -27,6 +28,7 @@ const entries = readFileSync(join(dir, 'manifest.jsonl'), 'utf8').split('\n').fi
 const { context, cleanup } = await launch();
 const perCategory = new Map();
 const times = [];
+const timed = [];
 let ok = 0;
 let misreads = 0;
 const wall = performance.now();
@@ -52,6 +54,7 @@ try {
     const b64 = readFileSync(join(dir, e.file)).toString('base64');
     const { found, ms } = await page.evaluate(([b, t]) => globalThis.qrBench(b, t), [b64, type]);
     times.push(ms);
+    timed.push([ms, e.file]);
     const expected = new Set(e.payloads);
     const got = new Set(found);
     const wrong = [...got].filter((p) => !expected.has(p)).length;
@@ -68,6 +71,9 @@ try {
 }
 
 const sorted = [...times].sort((a, b) => a - b);
+// The slow tail is what the p95 is made of: AUTHBAR_QR_SLOWEST=N names the N slowest images.
+const slowest = Number(process.env.AUTHBAR_QR_SLOWEST ?? 0);
+for (const [ms, file] of timed.sort((a, b) => b[0] - a[0]).slice(0, slowest)) console.log(`qr (wasm): slow ${file} ${ms.toFixed(1)} ms`);
 const pct = (p) => sorted[Math.round((sorted.length - 1) * p)] ?? 0;
 const cell = (c) => { const s = perCategory.get(c); return s ? (100 * s[0] / s[1]).toFixed(0) : '-'; };
 const row = `| authbar (wasm) | **${(100 * ok / Math.max(1, entries.length)).toFixed(1)}** | ${COLUMNS.map(([c]) => cell(c)).join(' | ')} | ${misreads} | ` +

@@ -5,7 +5,8 @@
 //!
 //! Prints the per-category table in the README's format: the README's `rqrr+invert` anchor (the
 //! decoder before the cascade), the previous run's row (kept in `target/qr-bench-native.row`) and
-//! this run's. `AUTHBAR_QR_VERBOSE=1` also lists every image that was not decoded exactly.
+//! this run's. `AUTHBAR_QR_VERBOSE=1` also lists every image that was not decoded exactly,
+//! `AUTHBAR_QR_SLOWEST=N` the N slowest.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -56,6 +57,7 @@ fn main() {
     };
     let mut per_category: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut times_ms = Vec::new();
+    let mut timed: Vec<(f64, String)> = Vec::new();
     let mut cpu_ms = Vec::new();
     // (hinted, images) where nothing was read: pages without a code, and missed codes.
     let mut hints = ((0usize, 0usize), (0usize, 0usize));
@@ -93,6 +95,7 @@ fn main() {
         };
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         times_ms.push(ms);
+        timed.push((ms, file.to_string()));
         if let (Some(a), Some(b)) = (cpu_start, thread_cpu_ns()) {
             cpu_ms.push((b - a) as f64 / 1e6);
         }
@@ -133,6 +136,15 @@ fn main() {
                 expected.len()
             );
         }
+    }
+    // The slow tail is what the p95 is made of: AUTHBAR_QR_SLOWEST=N names the N slowest images.
+    let slowest = std::env::var("AUTHBAR_QR_SLOWEST")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    timed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, file) in timed.iter().take(slowest) {
+        println!("qr: slow {file} {ms:.1} ms");
     }
     times_ms.sort_by(f64::total_cmp);
     cpu_ms.sort_by(f64::total_cmp);
@@ -198,7 +210,9 @@ fn main() {
         );
     }
     println!("{row}\n");
-    // The next run shows this one beside it; failing to keep it only loses that comparison.
+    // The next run shows this one beside it; failing to keep it only loses that comparison. A
+    // fresh checkout has no target/ at the workspace root (CARGO_TARGET_DIR may point elsewhere).
+    let _ = std::fs::create_dir_all(root.join("target"));
     let _ = std::fs::write(&previous, format!("{row}\n"));
 }
 

@@ -46,7 +46,7 @@ pub mod migration;
 pub mod otp;
 pub mod params;
 mod percent;
-pub mod qr;
+pub use authbar_qr as qr;
 pub mod sealed;
 mod secret;
 pub mod site;

@@ -4,7 +4,7 @@
 //! Ported from `rqrr` 0.11.0 (`src/decode.rs`: `correct_block`, `block_syndromes`, `eloc_poly`,
 //! `berlekamp_massey`, `poly_add`, `poly_eval`; itself a port of quirc), © 2019 Moritz Wanzenböck and
 //! the rqrr contributors, used under the MIT licence (rqrr is MIT OR ISC OR Apache-2.0; the text is in
-//! `crates/core/src/qr/LICENSE-rqrr`). Why a port: rqrr multiplies through the `g2p` crate, whose
+//! `crates/qr/src/LICENSE-rqrr`). Why a port: rqrr multiplies through the `g2p` crate, whose
 //! GF(2⁸) type carries a 256 × 256 multiplication table — 64 KiB of the extension's wasm. Two tables of
 //! 512 + 256 bytes do the same with one addition per product. The algorithm is unchanged;
 //! [`correct_block`] also reports how many codewords it changed.

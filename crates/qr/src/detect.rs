@@ -77,9 +77,7 @@ pub(crate) fn search(
 /// Reads a located grid again from the grey image ([`Samples`]): one global threshold, then local
 /// ones. Each reading must pass the full decode on its own.
 fn resample(img: &Luma, grid: &rqrr::Grid<impl BitGrid>, invert: bool) -> Option<Decoded> {
-    let samples = Samples::read(img, &grid.bounds, grid.grid.size())?;
-    let readings = samples.readings(invert);
-    readings.iter().find_map(|bits| decode::decode(bits).ok())
+    Samples::read(img, &grid.bounds, grid.grid.size())?.decode(invert)
 }
 
 /// The bounding box (min x, min y, max x, max y) of a quadrilateral.
@@ -88,4 +86,9 @@ pub(crate) fn bounding_box(corners: [(f32, f32); 4]) -> [f32; 4] {
         [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
         |[x0, y0, x1, y1], &(x, y)| [x0.min(x), y0.min(y), x1.max(x), y1.max(y)],
     )
+}
+
+/// Whether the point lies in the box (min x, min y, max x, max y).
+pub(crate) fn contains([x0, y0, x1, y1]: [f32; 4], (x, y): (f32, f32)) -> bool {
+    (x0..=x1).contains(&x) && (y0..=y1).contains(&y)
 }

@@ -6,6 +6,7 @@
 
 use rqrr::{BitGrid, Point};
 
+use super::decode::{self, Decoded};
 use super::prepare::Luma;
 
 /// A projective map (x, y) = ((a u + b v + c) / w, (d u + e v + f) / w), w = g u + h v + 1.
@@ -119,15 +120,18 @@ impl Samples {
         Some(Samples { size, values })
     }
 
-    /// The readings to try, in order: one global threshold, then thresholds local to 3×3, 5×5 and
-    /// 7×7 modules (the smaller the window, the better an isolated module survives blur).
-    pub fn readings(&self, invert: bool) -> [Bits; 4] {
-        [
-            self.global(invert),
-            self.local(1, invert),
-            self.local(2, invert),
-            self.local(3, invert),
-        ]
+    /// The first reading of the grid that passes the full decode: one global threshold, then
+    /// thresholds local to 3×3, 5×5 and 7×7 modules (the smaller the window, the better an isolated
+    /// module survives blur). Each reading is made only if the one before it failed, so a clean
+    /// code costs one.
+    pub fn decode(&self, invert: bool) -> Option<Decoded> {
+        (0..4).find_map(|radius| {
+            let bits = match radius {
+                0 => self.global(invert),
+                r => self.local(r, invert),
+            };
+            decode::decode(&bits).ok()
+        })
     }
 
     /// The grid read with one threshold for every module: the isodata point between the mean dark

@@ -6,9 +6,9 @@
 //! sampled from the grey image through the affine map the three centres define. Every reading must
 //! pass the format and Reed–Solomon checks like any other.
 
-use super::decode::{self, Decoded};
-use super::detect::{Polarity, ViewResult, bounding_box};
-use super::finder::{Finder, finders, pairs, triangles};
+use super::decode::Decoded;
+use super::detect::{Polarity, ViewResult, bounding_box, contains};
+use super::finder::{Finder, pairs, scan, triangles};
 use super::prepare::Luma;
 #[cfg(doc)]
 use super::prepare::hybrid_threshold;
@@ -17,6 +17,11 @@ use super::sample::{Homography, Samples};
 /// At most this many finder candidates (the most often confirmed) are combined into triangles: a
 /// busy page can hold many lookalikes, and triangles grow with the cube of their number.
 const MAX_FINDERS: usize = 24;
+
+/// After this many triangles fail to read, the rest (ranked lower) are left to the next steps: on
+/// a high-version code or a busy page the lookalike triangles run into the hundreds, each costing
+/// a full sampling and decode per version tried.
+const MAX_FAILED_TRIANGLES: usize = 8;
 
 /// Reads the codes whose finder triangles are visible in `img` (`hybrid` = its
 /// [`hybrid_threshold`]), except those whose centre lies in one of the `known` regions (codes
@@ -28,17 +33,26 @@ pub(crate) fn search(
     known: &[[f32; 4]],
 ) -> ViewResult {
     let invert = polarity == Polarity::Inverted;
-    let mut fs = finders(hybrid, img.w, img.h, invert);
-    fs.sort_by_key(|f| std::cmp::Reverse(f.hits));
+    let mut fs = scan(hybrid, img.w, img.h, polarity);
     fs.truncate(MAX_FINDERS);
     let mut out = ViewResult::default();
-    for tri @ [tl, tr, bl] in triangles(&fs, &pairs(&fs)) {
+    let mut tris = triangles(&fs, &pairs(&fs));
+    // The least-confirmed finder ranks a triangle: a real code's finders are confirmed by every
+    // row through their centres, while the chance 1:1:3:1:1 runs inside a code's data (or a
+    // page's text) are confirmed by a row or two. Real triangles come first, and the cut below
+    // falls on lookalikes.
+    tris.sort_by_key(|tri| std::cmp::Reverse(tri.iter().map(|f| f.hits).min()));
+    let mut read: Vec<[f32; 4]> = known.to_vec();
+    for tri @ [tl, tr, bl] in tris {
+        let inside = |x: f32, y: f32| read.iter().any(|&r| contains(r, (x, y)));
+        // A triangle with its centre or a corner on a code already read is that code again, or
+        // one of its finders paired with lookalikes in its data: never a second code.
         let (cx, cy) = ((tr.x + bl.x) / 2.0, (tr.y + bl.y) / 2.0);
-        if known
-            .iter()
-            .any(|&[x0, y0, x1, y1]| (x0..=x1).contains(&cx) && (y0..=y1).contains(&cy))
-        {
+        if inside(cx, cy) || tri.iter().any(|f| inside(f.x, f.y)) {
             continue;
+        }
+        if out.failed >= MAX_FAILED_TRIANGLES {
+            break;
         }
         let pad = 3.5 * tl.module;
         let br = (tr.x + bl.x - tl.x, tr.y + bl.y - tl.y);
@@ -46,6 +60,7 @@ pub(crate) fn search(
         let region = [x0 - pad, y0 - pad, x1 + pad, y1 + pad];
         if let Some(mut d) = read_triangle(img, hybrid, tri, invert) {
             d.region = region;
+            read.push(region);
             out.decoded.push(d);
         } else {
             out.failed += 1;
@@ -97,11 +112,7 @@ fn read_triangle(
                     )
                 });
             let read = |at: &dyn Fn(f32, f32) -> (f32, f32)| {
-                let samples = Samples::read_with(img, size, at)?;
-                samples
-                    .readings(invert)
-                    .iter()
-                    .find_map(|bits| decode::decode(bits).ok())
+                Samples::read_with(img, size, at)?.decode(invert)
             };
             perspective
                 .and_then(|h| read(&|u, v| h.map(u, v)))

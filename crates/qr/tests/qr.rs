@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
-use authbar_core::qr::{
+use authbar_qr::{
     PayloadKind, code_cut_at_edge_luma, code_cut_at_edge_rgba, decode_luma, decode_rgba,
 };
 use qrcode::{Color, QrCode};
@@ -367,6 +367,45 @@ fn a_code_damaged_within_correction_reads_exactly() {
             c.px[y * 400 + x] = 0;
         }
     }
+    assert_eq!(c.decode(), vec![URI.to_string()]);
+}
+
+/// Draws a finder pattern (7 × 7 modules: dark ring, light ring, dark 3 × 3 centre) centred at
+/// (cx, cy) with `module` pixels per module.
+fn finder_at(c: &mut Canvas, cx: usize, cy: usize, module: usize) {
+    for my in 0..7 {
+        for mx in 0..7 {
+            let ring = mx.min(my).min(6 - mx).min(6 - my);
+            let dark = ring != 1;
+            for py in 0..module {
+                for px in 0..module {
+                    let (x, y) = (
+                        cx - 7 * module / 2 + mx * module + px,
+                        cy - 7 * module / 2 + my * module + py,
+                    );
+                    c.px[y * c.w + x] = if dark { 0 } else { 255 };
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_code_beside_more_lookalike_triangles_than_are_tried_is_still_read() {
+    // Seven empty "codes" (three finders 14 modules apart, nothing between) in larger modules than
+    // the real one: with the triangles their finders also make across cells, more than the finder
+    // step tries, and confirmed by more rows, so they rank first. The code must still be read, and
+    // nothing else.
+    let mut c = Canvas::new(840, 340, 255);
+    for cell in 0..7 {
+        let (x, y) = (20 + 160 * (cell % 4), 20 + 160 * (cell / 4));
+        let (tl, far) = (x + 21, x + 21 + 14 * 6);
+        let (top, low) = (y + 21, y + 21 + 14 * 6);
+        finder_at(&mut c, tl, top, 6);
+        finder_at(&mut c, far, top, 6);
+        finder_at(&mut c, tl, low, 6);
+    }
+    c.draw(URI, 670, 20, 3);
     assert_eq!(c.decode(), vec![URI.to_string()]);
 }
 

@@ -3,7 +3,8 @@
 //! three corners of a square; if fewer than three are visible and the square they imply cannot lie
 //! inside the image, the code is cut off.
 
-use super::finder::{Finder, finders, pairs, triangles};
+use super::detect::Polarity;
+use super::finder::{Finder, pairs, scan, triangles};
 use super::prepare::{Luma, hybrid_threshold};
 
 /// Whether the finder patterns imply a code that does not fit in a `w × h` image.
@@ -46,23 +47,15 @@ pub(crate) fn code_cut_off(img: &Luma) -> bool {
         return false;
     }
     let bits = hybrid_threshold(img);
-    [false, true]
+    [Polarity::Normal, Polarity::Inverted]
         .into_iter()
-        .any(|invert| cut_off(&finders(&bits, img.w, img.h, invert), img.w, img.h))
+        .any(|polarity| cut_off(&scan(&bits, img.w, img.h, polarity), img.w, img.h))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::finder::f;
     use super::*;
-
-    fn f(x: f32, y: f32) -> Finder {
-        Finder {
-            x,
-            y,
-            module: 4.0,
-            hits: 1,
-        }
-    }
 
     #[test]
     fn a_whole_triangle_is_not_cut() {

@@ -3,6 +3,8 @@
 //! (ISO/IEC 18004:2015 §6.3.3). Used to tell a cut-off code ([`super::edge`]) and to sample a code
 //! whose grid `rqrr` could not fit ([`super::fallback`]).
 
+use super::detect::Polarity;
+
 /// A confirmed finder-pattern centre, in pixels, with its module size.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Finder {
@@ -71,9 +73,18 @@ fn vertical_runs(
     Some((runs, (top + bottom) as f32 / 2.0))
 }
 
+/// The finder patterns of one polarity in a binarised view (`bits`, `true` = dark), the most
+/// confirmed first: what both the reading ([`super::fallback`]) and the cut-off check
+/// ([`super::edge`]) start from.
+pub(crate) fn scan(bits: &[bool], w: usize, h: usize, polarity: Polarity) -> Vec<Finder> {
+    let mut found = finders(bits, w, h, polarity == Polarity::Inverted);
+    found.sort_by_key(|f| std::cmp::Reverse(f.hits));
+    found
+}
+
 /// Every finder pattern in a black-and-white image (`true` = dark, or light when `invert`), nearby
 /// hits merged.
-pub(crate) fn finders(bits: &[bool], w: usize, h: usize, invert: bool) -> Vec<Finder> {
+fn finders(bits: &[bool], w: usize, h: usize, invert: bool) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
     // Run lengths along a row, starting with the colour at x = 0: (start, length, dark).
     let mut runs: Vec<(usize, usize, bool)> = Vec::new();
@@ -176,18 +187,20 @@ impl Finder {
     }
 }
 
+/// A finder of 4-px modules at (x, y), for the tests here and in [`super::edge`].
+#[cfg(test)]
+pub(crate) fn f(x: f32, y: f32) -> Finder {
+    Finder {
+        x,
+        y,
+        module: 4.0,
+        hits: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn f(x: f32, y: f32) -> Finder {
-        Finder {
-            x,
-            y,
-            module: 4.0,
-            hits: 1,
-        }
-    }
 
     #[test]
     fn ratio_accepts_finders_and_rejects_stripes() {

@@ -6,16 +6,49 @@
 //!    local-threshold binariser after ZXing's `HybridBinarizer`.
 //! 2. [`detect`]: `rqrr`'s finder-pattern search, grouping and perspective sampling on one
 //!    black-and-white view.
-//! 3. [`decode`] with [`rs`]: format, Reed–Solomon correction and data segments (ported from rqrr
-//!    over log/antilog tables).
+//! 3. [`decode`] with [`codewords`] and [`rs`]: format, codeword stream, Reed–Solomon correction
+//!    and data segments (ported from rqrr, over log/antilog tables).
 //!
 //! Views are tried as a cascade from cheap to expensive (see [`CASCADE`]) and the search stops at the
 //! first view that reads a code without leaving a found-but-unreadable grid behind, so a clean code
 //! costs one pass. A payload is only reported when the format information's BCH code and every
 //! Reed–Solomon block check out; a grid that fails is dropped, never guessed at.
+//!
+//! A crate of its own so that the extension's wasm can optimise these pixel loops for speed while
+//! the rest of it is optimised for size (`[profile.wasm-release.package.authbar-qr]`); `authbar-core`
+//! re-exports it as `authbar_core::qr`.
+//!
+//! # Example
+//!
+//! ```
+//! use authbar_qr::{PayloadKind, decode_luma};
+//! use qrcode::{Color, QrCode};
+//!
+//! // A code drawn at 4 px per module inside its 4-module quiet zone, as a screenshot shows it.
+//! let code = QrCode::new(b"otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP")?;
+//! let (n, colors) = (code.width(), code.to_colors());
+//! let side = (n + 8) * 4;
+//! let pixels: Vec<u8> = (0..side * side)
+//!     .map(|i| {
+//!         let (x, y) = ((i % side / 4).wrapping_sub(4), (i / side / 4).wrapping_sub(4));
+//!         let dark = x < n && y < n && colors[y * n + x] == Color::Dark;
+//!         if dark { 0 } else { 255 }
+//!     })
+//!     .collect();
+//!
+//! let found = decode_luma(&pixels, side as u32, side as u32)?;
+//! assert_eq!(found.len(), 1);
+//! assert_eq!(found[0].kind, PayloadKind::Otpauth);
+//! assert_eq!(found[0].text, "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 use std::fmt;
 
+mod codewords;
 mod decode;
 mod detect;
 mod edge;
@@ -223,8 +256,9 @@ enum Detector {
     Crops,
 }
 
-/// The steps, cheapest and most often successful first; the search stops after the first step that
-/// reads a code and leaves no located-but-unread code behind. Which steps earn their place was
+/// The steps, cheapest and most often successful first (the half-size rqrr pass costs a quarter of
+/// the full-size one, so it comes first); the search stops after the first step that reads a code
+/// and leaves no located-but-unread code behind. Which steps earn their place was
 /// measured on the benchmark set: rqrr on the negative and on a doubled image read nothing the
 /// finder steps and crops had not, at up to four times the cost, so they are not here.
 const CASCADE: [(Scale, Detector, Polarity); 7] = [
@@ -237,12 +271,12 @@ const CASCADE: [(Scale, Detector, Polarity); 7] = [
         Polarity::Normal,
     ),
     (
-        Scale::Full,
+        Scale::Half,
         Detector::Rqrr(Threshold::Hybrid),
         Polarity::Normal,
     ),
     (
-        Scale::Half,
+        Scale::Full,
         Detector::Rqrr(Threshold::Hybrid),
         Polarity::Normal,
     ),
@@ -253,10 +287,13 @@ const CASCADE: [(Scale, Detector, Polarity); 7] = [
     ),
 ];
 
-/// The pixels all rqrr passes together may search in one image (the first pass always runs):
-/// 2.5 Mpx is two passes and a half-size one over a 1280×800 screenshot, and every pass over the
-/// small crops and photos where the later passes read codes.
-const RQRR_BUDGET_PIXELS: usize = 2_500_000;
+/// The pixels all rqrr passes together may search in one image (the first pass always runs).
+/// 1.6 Mpx is the full-size and the half-size pass over a 1280×800 screenshot or a 1024×768 photo,
+/// and every pass over the smaller images where the later passes read codes. On the benchmark set
+/// a second full-size pass over an image that large read nothing the others had not, and one such
+/// pass over a photo of a monitor cost 230 ms (rqrr copies the whole image for every finder
+/// grouping it tries).
+const RQRR_BUDGET_PIXELS: usize = 1_600_000;
 
 /// At most this many unread finder triangles are searched again cropped.
 const MAX_CROPS: usize = 3;
@@ -325,8 +362,25 @@ impl Views<'_> {
 /// full size and too much perspective for the affine reading. A crop costs a fraction of the image.
 fn search_crops(luma: &Luma, unread: &[([f32; 4], Polarity)]) -> ViewResult {
     let mut out = ViewResult::default();
-    for &(region, polarity) in unread.iter().take(MAX_CROPS) {
+    let mut searched: Vec<[f32; 4]> = Vec::new();
+    for &(region, polarity) in unread {
+        if searched.len() == MAX_CROPS {
+            break;
+        }
+        // Failed triangles of one code overlap: a region centred in one already searched adds
+        // nothing but its cost.
+        let [x0, y0, x1, y1] = region;
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        if searched.iter().any(|&r| detect::contains(r, (cx, cy))) {
+            continue;
+        }
         let (crop, (ox, oy)) = luma.crop(region);
+        // Doubling is for codes with too few pixels per module; a region over a quarter of the
+        // image has enough for the full-size passes, and doubled it would cost more than one.
+        if 4 * crop.w * crop.h > luma.w * luma.h {
+            continue;
+        }
+        searched.push(region);
         let double = crop.double();
         let hybrid = prepare::hybrid_threshold(&double);
         let result = detect::search(&double, Some(&hybrid), Threshold::Hybrid, polarity);

@@ -1,6 +1,6 @@
-//! Stage 3: a sampled grid → checked text. Format information and the raw codeword stream are read
-//! by `rqrr` (`Grid::get_raw_data`, which checks the format's BCH code); de-interleaving, Reed–Solomon
-//! correction ([`super::rs`]) and the data segments (ISO/IEC 18004:2015 §7.4) are done here.
+//! Stage 3: a sampled grid → checked text. The format information (BCH-corrected here), the
+//! codeword stream ([`super::codewords`]), de-interleaving, Reed–Solomon correction ([`super::rs`])
+//! and the data segments (ISO/IEC 18004:2015 §7.4).
 //!
 //! Ported from `rqrr` 0.11.0 (`src/decode.rs`: `codestream_ecc`, `decode_payload` and the segment
 //! readers; `src/version_db.rs`: the block table), © 2019 Moritz Wanzenböck and the rqrr
@@ -9,7 +9,7 @@
 
 use rqrr::BitGrid;
 
-use super::rs;
+use super::{codewords, rs};
 
 /// One grid that passed every check.
 pub(crate) struct Decoded {
@@ -159,47 +159,13 @@ impl BitGrid for Mirrored<'_> {
     }
 }
 
-/// The grid with the data mask removed everywhere except the finder and format corners, so that
-/// rqrr reads the same format and, in the data region, the unmasked bits.
-struct Unmasked<'a> {
-    grid: &'a dyn BitGrid,
-    mask: u16,
-}
-
-impl BitGrid for Unmasked<'_> {
-    fn size(&self) -> usize {
-        self.grid.size()
-    }
-    fn bit(&self, y: usize, x: usize) -> bool {
-        let n = self.grid.size();
-        let (top, left) = (y < 9, x < 9);
-        let corner = (top && (left || x + 8 >= n)) || (left && y + 8 >= n);
-        self.grid.bit(y, x) ^ (!corner && mask_bit(self.mask, y, x))
-    }
-}
-
-/// The data mask patterns, ISO/IEC 18004:2015 Table 10 (i = row, j = column).
-fn mask_bit(mask: u16, i: usize, j: usize) -> bool {
-    let (m2, m3) = ((i * j) % 2, (i * j) % 3);
-    match mask {
-        0 => (i + j).is_multiple_of(2),
-        1 => i.is_multiple_of(2),
-        2 => j.is_multiple_of(3),
-        3 => (i + j).is_multiple_of(3),
-        4 => (i / 2 + j / 3).is_multiple_of(2),
-        5 => m2 + m3 == 0,
-        6 => (m2 + m3).is_multiple_of(2),
-        _ => (m3 + (i + j) % 2).is_multiple_of(2),
-    }
-}
-
 /// Decodes a grid, trying it mirrored when the direct reading fails (as rqrr does: some
 /// generators and screenshots flip codes).
 pub(crate) fn decode(grid: &dyn BitGrid) -> Result<Decoded, Reject> {
     let attempt = |g: &dyn BitGrid| {
         format(g)
             .ok_or(Reject::Format)
-            .and_then(|mask| decode_oriented(g, mask))
+            .and_then(|format| decode_oriented(g, format))
     };
     attempt(grid).or_else(|original| attempt(&Mirrored(grid)).map_err(|_| original))
 }
@@ -225,8 +191,8 @@ const FORMAT_WORDS: [u16; 32] = {
     t
 };
 
-/// The data mask the format information names, read from either copy and corrected to the
-/// nearest valid word within 3 bit errors (the code's guaranteed correction, §7.9.2); `None`
+/// The format information's five data bits (error-correction level, then mask), read from either
+/// copy and corrected to the nearest valid word within 3 bit errors (the code's guaranteed correction, §7.9.2); `None`
 /// when neither copy is that close to one. Checked here, cheaply, before any codeword is read.
 fn format(grid: &dyn BitGrid) -> Option<u16> {
     let n = grid.size();
@@ -247,7 +213,7 @@ fn format(grid: &dyn BitGrid) -> Option<u16> {
         .enumerate()
         .flat_map(|(d, &word)| [first, second].map(|seen| (d, (seen ^ word).count_ones())))
         .min_by_key(|&(_, distance)| distance)?;
-    (distance <= 3).then_some(best as u16 & 7)
+    (distance <= 3).then_some(best as u16)
 }
 
 /// The 18-bit version information word of `version`: six data bits and the BCH remainder.
@@ -287,34 +253,21 @@ fn version_matches(grid: &dyn BitGrid) -> bool {
         .any(|t| (copy(t) ^ expected).count_ones() <= 3)
 }
 
-fn decode_oriented(grid: &dyn BitGrid, mask: u16) -> Result<Decoded, Reject> {
-    if !version_matches(grid) {
+/// Reads the codewords of a grid whose format information says `format` (error-correction level
+/// in bits 4–3, mask in bits 2–0), corrects them and parses the segments.
+fn decode_oriented(grid: &dyn BitGrid, format: u16) -> Result<Decoded, Reject> {
+    let n = grid.size();
+    if !(21..=177).contains(&n) || !(n - 17).is_multiple_of(4) || !version_matches(grid) {
         return Err(Reject::Format);
     }
-    let (meta, raw) = rqrr::Grid::new(Wrap(&Unmasked { grid, mask }))
-        .get_raw_data()
-        .map_err(|_| Reject::Format)?;
-    if meta.mask != mask {
-        return Err(Reject::Format);
-    }
-    let stream = correct(meta.version.0, usize::from(meta.ecc_level), &raw.data)?;
-    let bytes = segments(meta.version.0, &stream)?;
+    let version = (n - 17) / 4;
+    let raw = codewords::read(grid, version, format & 7);
+    let stream = correct(version, usize::from(format >> 3), &raw)?;
+    let bytes = segments(version, &stream)?;
     Ok(Decoded {
         bytes,
         region: [0.0; 4],
     })
-}
-
-/// `rqrr::Grid` wants an owned `BitGrid`.
-struct Wrap<'a>(&'a dyn BitGrid);
-
-impl BitGrid for Wrap<'_> {
-    fn size(&self) -> usize {
-        self.0.size()
-    }
-    fn bit(&self, y: usize, x: usize) -> bool {
-        self.0.bit(y, x)
-    }
 }
 
 /// De-interleaves the codewords into blocks (ISO/IEC 18004:2015 §7.6), corrects each, and returns

@@ -253,7 +253,7 @@ test('an encrypted backup exports and imports back every field, in order', async
       await page.fill('#import-password', 'wrong passphrase');
       await page.click('#import-password-form button[type=submit]');
       await page.waitForSelector('#import-error:not([hidden])');
-      assert.equal(await page.textContent('#import-error'), 'Wrong passphrase. Nothing was changed.');
+      assert.equal(await page.textContent('#import-error'), 'The password does not open this Authbar backup.');
       await page.fill('#import-password', 'backup passphrase');
       await page.click('#import-password-form button[type=submit]');
       await confirmPreview(page);

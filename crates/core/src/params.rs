@@ -90,9 +90,35 @@ coded!(
     crate::vault::CommitError,
     crate::export::google::NotExportable,
     crate::export::qr_code::QrEncodeError,
-    crate::QrError,
     crate::skew::SkewError,
 );
+
+/// The QR decoder is a crate of its own (`authbar-qr`, below the core): its one error's values here.
+impl Coded for crate::QrError {
+    fn code(&self) -> &'static str {
+        crate::QrError::code(self)
+    }
+    fn params(&self) -> Params {
+        match self {
+            crate::QrError::BadDimensions {
+                width,
+                height,
+                channels,
+                len,
+            } => Params::new()
+                .with("width", width)
+                .with("height", height)
+                .with("channels", channels)
+                .with(
+                    "needed",
+                    u128::from(*width) * u128::from(*height) * u128::from(*channels),
+                )
+                .with("len", len),
+            // A later error of the decoder: its code and message still reach the user.
+            _ => Params::new(),
+        }
+    }
+}
 
 /// A character as a person can read it: control and space characters escaped (`\t`, `\u{a0}`).
 pub(crate) fn shown_char(c: char) -> String {

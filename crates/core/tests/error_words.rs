@@ -14,7 +14,7 @@ use authbar_core::skew::SkewError;
 use authbar_core::uri::UriError;
 use authbar_core::vault::CommitError;
 use authbar_core::{
-    AccountError, Format, ImportError, OtpType, Params, QrError, SealedError, SecretError,
+    AccountError, Coded, Format, ImportError, OtpType, Params, QrError, SealedError, SecretError,
     SkipReason, VaultError,
 };
 
@@ -183,7 +183,7 @@ fn every_error() -> Vec<(&'static str, Params)> {
         channels: 4,
         len: 3,
     };
-    all.push((qr.code(), qr.params()));
+    all.push((Coded::code(&qr), Coded::params(&qr)));
     let encode = QrEncodeError::TooLong {
         bytes: 3000,
         max: 2953,

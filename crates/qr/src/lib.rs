@@ -58,7 +58,6 @@ mod prepare;
 mod rs;
 mod sample;
 
-use crate::params::Params;
 use decode::Decoded;
 use detect::{Polarity, Threshold, ViewResult};
 use prepare::{Luma, to_luma};
@@ -90,26 +89,6 @@ impl QrError {
     pub fn code(&self) -> &'static str {
         match self {
             QrError::BadDimensions { .. } => "bad_dimensions",
-        }
-    }
-
-    /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
-        match self {
-            QrError::BadDimensions {
-                width,
-                height,
-                channels,
-                len,
-            } => Params::new()
-                .with("width", width)
-                .with("height", height)
-                .with("channels", channels)
-                .with(
-                    "needed",
-                    u128::from(*width) * u128::from(*height) * u128::from(*channels),
-                )
-                .with("len", len),
         }
     }
 }

@@ -7,6 +7,7 @@ import * as vault from './vault.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
 import { targetTab, fillCode, isToolbarPopup } from './tab.js';
 import * as clock from './clock.js';
+import { VirtualList } from './list.js';
 
 performance.mark('authbar:start');
 
@@ -15,8 +16,10 @@ const LOW_SECONDS = 5;      // the ring turns red in the last seconds
 
 let core;                   // Authbar (wasm): the account list and any pending import
 let readonly = false;       // the stored list is from a newer version: show it as untouchable
-let rows = new Map();       // id → {li, code, ring, account, entry}
-let lastCodes = new Map();  // id → code shown
+let rows = new Map();       // id → {id, li, code, ring, account, entry}: the rows in the DOM (list.js)
+let current = new Map();    // id → {code, expiresAt, periodMs}: every account's code, rendered or not
+let ordered = [];           // the accounts in list order (the site's first), before the search
+let list = null;            // VirtualList over #accounts
 let choices = new Map();    // preview: index → 'add' | {replace: entryId}
 const ownWrites = new Set(); // vault texts this popup stored (storage.onChanged reports them too)
 let tab = null;             // the page the popup was opened on: {id, host, origin} (tab.js)
@@ -84,24 +87,19 @@ function ring() {
 }
 
 function render() {
-  const list = $('#accounts');
-  list.replaceChildren();
-  rows = new Map();
-  lastCodes = new Map();
+  list ??= new VirtualList($('#accounts'), row, (r) => { visibility.unobserve(r.li); onScreen.delete(r.id); rows.delete(r.id); });
+  current = new Map();
   recomputeAt = 0;
-  visibility.disconnect();
-  onScreen.clear();
   const accounts = readonly || core.locked ? [] : core.accounts();
   // The accounts of the tab's site first (the core decides which), then the rest in the user's order.
   siteMatches = new Map(accounts.length && tab?.host ? core.matching(tab.host).map((m) => [m.id, m.how]) : []);
   const rank = (a) => (siteMatches.has(a.id) ? [...siteMatches.keys()].indexOf(a.id) : siteMatches.size);
-  const ordered = siteMatches.size ? [...accounts].sort((a, b) => rank(a) - rank(b)) : accounts;
-  for (const a of ordered) list.append(row(a));
+  ordered = siteMatches.size ? [...accounts].sort((a, b) => rank(a) - rank(b)) : accounts;
+  for (const a of ordered) a.searchText = label(a).toLowerCase();
   $('#empty').hidden = readonly || core.locked || accounts.length > 0;
   $('#search').hidden = accounts.length < SEARCH_FROM;
-  filter();
-  rove(null);
   tick();
+  filter();
 }
 
 function row(a) {
@@ -144,33 +142,56 @@ function row(a) {
     li.append(r.svg);
   }
   li.append(entry, actions);
-  rows.set(a.id, { li, code, ring: r, account: a, entry, expiresAt: 0, periodMs: 1, shown: -1 });
+  const made = { id: a.id, li, code, ring: r, account: a, entry, expiresAt: 0, periodMs: 1, shown: -1 };
+  rows.set(a.id, made);
+  show(made, current.get(a.id));
   if (r) visibility.observe(li);
-  return li;
+  // One tab stop: the row that had it keeps it; a new row has none.
+  entry.tabIndex = a.id === tabStop ? 0 : -1;
+  return made;
 }
 
+/** Puts an account's current code (and its step) into its row. */
+function show(r, c) {
+  if (!c) return;
+  if (r.code.dataset.code !== c.code) {
+    r.code.textContent = grouped(c.code);
+    r.code.dataset.code = c.code;
+  }
+  if (r.ring) {
+    r.expiresAt = c.expiresAt;
+    r.periodMs = c.periodMs;
+    r.shown = -1;
+  }
+}
+
+let tabStop = null;          // the id of the account in the Tab order
+
 /** Roving tab stop: one account is in the Tab order (the focused one, else the first shown); arrows
- * move between accounts, and Right/Left reach a row's buttons. 60 accounts stay one Tab stop. */
+ * move between accounts, and Right/Left reach a row's buttons. 60 or 5,000 accounts stay one Tab stop. */
 function rove(target) {
-  const entries = [...rows.values()].filter((r) => !r.li.hidden).map((r) => r.entry);
-  const current = target ?? entries.find((e) => e.tabIndex === 0) ?? entries[0];
-  for (const r of rows.values()) r.entry.tabIndex = r.entry === current ? 0 : -1;
-  return entries;
+  const shown = list.rows();
+  const keep = target ?? rows.get(tabStop)?.entry ?? shown[0]?.entry;
+  tabStop = keep ? Number(keep.closest('li').dataset.id) : null;
+  for (const r of rows.values()) r.entry.tabIndex = r.entry === keep ? 0 : -1;
 }
 
 function onListKey(e) {
   const entry = e.target.closest('.entry, .actions')?.closest('li')?.querySelector('.entry');
   if (!entry) return;
-  const entries = [...rows.values()].filter((r) => !r.li.hidden).map((r) => r.entry);
-  const at = entries.indexOf(entry);
-  const go = (i) => { const next = entries[Math.max(0, Math.min(entries.length - 1, i))]; rove(next); next.focus(); };
+  const at = list.indexOf(Number(entry.closest('li').dataset.id));
+  const count = list.items.length;
+  const go = (i) => {
+    const next = list.reveal(Math.max(0, Math.min(count - 1, i)))?.entry;
+    if (next) { rove(next); next.focus(); }
+  };
   const inRow = [entry, ...entry.closest('li').querySelectorAll('.actions .next, .actions summary')];
   const col = inRow.indexOf(e.target);
   switch (e.key) {
     case 'ArrowDown': go(at + 1); break;
     case 'ArrowUp': go(at - 1); break;
     case 'Home': go(0); break;
-    case 'End': go(entries.length - 1); break;
+    case 'End': go(count - 1); break;
     case 'ArrowRight': if (col >= 0 && col < inRow.length - 1) inRow[col + 1].focus(); else return; break;
     case 'ArrowLeft': if (col > 0) inRow[col - 1].focus(); else return; break;
     default: return;
@@ -214,20 +235,13 @@ function tick() {
     computedAt = now;
     // A clock correction the user applied (clock.js) shifts the time the codes are computed for.
     for (const c of core.codes(now + clock.correctionMs())) {
+      const before = current.get(c.id);
+      if (before && before.code !== c.code) renewed = true;
+      const next = { code: c.code, expiresAt: c.periodMs ? now + c.remainingMs : 0, periodMs: c.periodMs || 1 };
+      current.set(c.id, next);
+      if (next.expiresAt) recomputeAt = Math.min(recomputeAt, next.expiresAt);
       const r = rows.get(c.id);
-      if (!r) continue;
-      if (lastCodes.get(c.id) !== c.code) {
-        if (lastCodes.has(c.id)) renewed = true;
-        lastCodes.set(c.id, c.code);
-        r.code.textContent = grouped(c.code);
-        r.code.dataset.code = c.code;
-      }
-      if (r.ring) {
-        r.expiresAt = now + c.remainingMs;
-        r.periodMs = c.periodMs;
-        r.shown = -1;
-        recomputeAt = Math.min(recomputeAt, r.expiresAt);
-      }
+      if (r) show(r, next);
     }
     // Announce renewals once, not every second.
     if (renewed && document.activeElement?.closest?.('#accounts')) status(msg('codesRenewed'));
@@ -362,14 +376,13 @@ function showAccountQr(a) {
   }
 }
 
+/** Shows the accounts whose issuer or name holds the search text (all of them without one). */
 function filter() {
   const q = $('#search').value.trim().toLowerCase();
-  let shown = 0;
-  for (const r of rows.values()) {
-    r.li.hidden = q !== '' && !label(r.account).toLowerCase().includes(q);
-    if (!r.li.hidden) shown += 1;
-  }
-  const none = q !== '' && shown === 0;
+  const shown = q === '' ? ordered : ordered.filter((a) => a.searchText.includes(q));
+  list.set(shown);
+  rove(null);
+  const none = q !== '' && shown.length === 0;
   $('#no-match').hidden = !none;
   if (none) $('#no-match').textContent = msg('noMatch', $('#search').value.trim());
 }
@@ -437,7 +450,7 @@ async function commit() {
   $('#preview').hidden = true;
   render();
   const focusId = report.ids[0] ?? report.replaced[0];
-  (rows.get(focusId)?.entry ?? $('#accounts .entry') ?? $('#toggle-add')).focus();
+  (list.reveal(list.indexOf(focusId))?.entry ?? $('#accounts .entry') ?? $('#toggle-add')).focus();
   const parts = [msg('added', report.ids.length)];
   if (report.replaced.length) parts.push(msg('replaced', report.replaced.length));
   if (report.duplicates) parts.push(msg('duplicates', report.duplicates));
@@ -621,7 +634,7 @@ function wire() {
   $('#scan-page').addEventListener('click', () => scanPage());
   $('#preview-commit').addEventListener('click', commit);
   $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; $('#toggle-add').focus(); });
-  $('#search').addEventListener('input', () => { filter(); rove(null); });
+  $('#search').addEventListener('input', filter);
   // In its own window the popup needs no pop-out button; from the toolbar it closes after opening one.
   if (new URLSearchParams(location.search).has('window')) { $('#pop-out').hidden = true; document.body.classList.add('window'); }
   $('#pop-out').addEventListener('click', async () => { await popOut(tab?.id); window.close(); });
@@ -691,7 +704,7 @@ async function main() {
   document.body.classList.add('ready');
   everySecond();
   // The clock check runs after the first paint; a correction recomputes the codes.
-  clock.start(tab, () => { recomputeAt = 0; lastCodes.clear(); tick(); });
+  clock.start(tab, () => { recomputeAt = 0; tick(); });
   if (core?.locked) $('#unlock-passphrase').focus();
 }
 

@@ -1,0 +1,129 @@
+// The account list, virtualised: only the rows in and near the viewport are in the DOM, so 5,000
+// accounts cost what the twenty in view cost. The rest are room — padding of their measured height,
+// or an estimate until they have been shown once. Rows keep their whole names (they wrap), so heights
+// differ and are measured after each render. Rows already in place are never moved, so a focused row
+// keeps its focus while the list scrolls around it.
+
+const ESTIMATE = 58;   // px: a row's height before it is measured (one line of name, one of issuer)
+const MARGIN = 800;    // px of rows kept above and below the viewport
+
+export class VirtualList {
+  /**
+   * `make(item)` builds a row `{li, …}` for an item (`{id, …}`); `drop(row)` is told when a row leaves
+   * the DOM.
+   */
+  constructor(ul, make, drop) {
+    this.ul = ul;
+    this.make = make;
+    this.drop = drop;
+    this.items = [];
+    this.rendered = new Map();  // id → row, for the items in the DOM
+    this.heights = new Map();   // id → px, once measured
+    this.first = 0;
+    this.last = -1;
+    this.pending = false;
+    const schedule = () => {
+      if (this.pending) return;
+      this.pending = true;
+      requestAnimationFrame(() => { this.pending = false; this.update(); });
+    };
+    addEventListener('scroll', schedule, { passive: true });
+    addEventListener('resize', schedule);
+  }
+
+  /** Shows these items (in this order), from scratch. */
+  set(items) {
+    for (const row of this.rendered.values()) { row.li.remove(); this.drop(row); }
+    this.rendered.clear();
+    this.items = items;
+    this.index = new Map(items.map((item, i) => [item.id, i]));
+    this.first = 0;
+    this.last = -1;
+    this.update();
+  }
+
+  /** The position of an item among those shown, or -1. */
+  indexOf(id) {
+    return this.index?.get(id) ?? -1;
+  }
+
+  /** The rows in the DOM, in list order. */
+  rows() {
+    const rows = [];
+    for (let i = this.first; i <= this.last; i++) {
+      const row = this.rendered.get(this.items[i].id);
+      if (row) rows.push(row);
+    }
+    return rows;
+  }
+
+  height(i) {
+    return this.heights.get(this.items[i].id) ?? ESTIMATE;
+  }
+
+  /** Renders the rows between `from` and `to` px of the list (the viewport and its margins). */
+  update() {
+    const top = this.ul.getBoundingClientRect().top;
+    const from = -top - MARGIN;
+    const to = -top + innerHeight + MARGIN;
+    let y = 0;
+    let first = this.items.length;
+    let last = -1;
+    for (let i = 0; i < this.items.length && y <= to; i++) {
+      const h = this.height(i);
+      if (y + h >= from) {
+        if (first > i) first = i;
+        last = i;
+      }
+      y += h;
+    }
+    if (first > last) { first = 0; last = -1; }
+    this.place(first, last);
+  }
+
+  place(first, last) {
+    for (const [id, row] of this.rendered) {
+      const i = this.index.get(id);
+      if (i < first || i > last) { row.li.remove(); this.drop(row); this.rendered.delete(id); }
+    }
+    // Insert the new rows in order, leaving the rows already in place where they are.
+    let before = null;
+    for (let i = last; i >= first; i--) {
+      const item = this.items[i];
+      let row = this.rendered.get(item.id);
+      if (!row) {
+        row = this.make(item);
+        this.rendered.set(item.id, row);
+        this.ul.insertBefore(row.li, before);
+      }
+      before = row.li;
+    }
+    this.first = first;
+    this.last = last;
+    for (const row of this.rendered.values()) {
+      const h = row.li.offsetHeight;
+      if (h > 0) this.heights.set(row.id, h);
+    }
+    let above = 0;
+    let below = 0;
+    for (let i = 0; i < first; i++) above += this.height(i);
+    for (let i = last + 1; i < this.items.length; i++) below += this.height(i);
+    this.ul.style.paddingTop = `${above}px`;
+    this.ul.style.paddingBottom = `${below}px`;
+  }
+
+  /** Scrolls item `i` into view (rendering it) and returns its row. */
+  reveal(i) {
+    const item = this.items[i];
+    if (!item) return null;
+    if (!this.rendered.has(item.id)) {
+      let y = 0;
+      for (let j = 0; j < i; j++) y += this.height(j);
+      scrollTo(0, scrollY + this.ul.getBoundingClientRect().top + y - innerHeight / 2);
+      this.update();
+    }
+    const row = this.rendered.get(item.id);
+    row?.li.scrollIntoView({ block: 'nearest' });
+    return row ?? null;
+  }
+}

@@ -159,7 +159,8 @@ test_all() {
 build_baseline_extension() {
   local ref="$1" dir="$2"
   local src="$dir/src" out="$dir/extension" target="$dir/target"
-  if [ -d "$src" ]; then git -C "$src" checkout -q --detach "$ref"; else git worktree add -q --detach "$src" "$ref"; fi
+  # A plain export of the tree (git archive), so no worktree is registered in the repository.
+  rm -rf "$src" && mkdir -p "$src" && git archive "$ref" | tar -x -C "$src"
   rm -rf "$out" && mkdir -p "$out/wasm"
   local modules=(wasm) features=()
   grep -q '^codes = ' "$src/crates/wasm/Cargo.toml" && modules=("${WASM_MODULES[@]}")

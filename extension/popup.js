@@ -438,8 +438,9 @@ async function importBlobs(files) {
     }
     try {
       const { data, width, height } = await pixelsOf(file);
+      const tools = await loadTools();
       // Several images add up to one preview.
-      preview = core.previewPayloads((await loadTools()).qrDecodeRgba(data, width, height), preview !== null);
+      preview = core.previewPayloads(tools.qrDecodeRgba(data, width, height), preview !== null);
     } catch (err) {
       if (err instanceof ImageError) errors.push(msg('notAnImage', name));
       else if (err.code === 'no_qr') errors.push(msg('noQrInImage', name));
@@ -529,7 +530,8 @@ async function decodeRegion(pixels, x, y, w, h) {
     crop.set(pixels.data.subarray(from, from + w * 4), row * w * 4);
   }
   try {
-    const preview = core.previewPayloads((await loadTools()).qrDecodeRgba(crop, w, h), false);
+    const tools = await loadTools();
+    const preview = core.previewPayloads(tools.qrDecodeRgba(crop, w, h), false);
     $('#region').hidden = true;
     showPreview(preview);
   } catch (err) {

@@ -283,7 +283,8 @@ async function chooseImport(e) {
 async function previewImport(password) {
   showError($('#import-error'), '');
   try {
-    const preview = app.core().previewRead((await loadTools()).readFile(importBytes, password));
+    const tools = await loadTools();
+    const preview = app.core().previewRead(tools.readFile(importBytes, password));
     $('#import-password-form').hidden = true;
     importBytes = null;
     closeSettings();

@@ -290,7 +290,19 @@ fn a_read_file_crosses_to_the_codes_module_as_text() {
     // An account that breaks a rule on the way (4 digits) is refused as a stored one would be.
     let bad = read.replace("\"digits\":6", "\"digits\":4");
     assert_ne!(bad, read);
-    assert_eq!(code_of(a.preview_read(&bad).unwrap_err()), "bad_file_read");
+    let err = a.preview_read(&bad).unwrap_err();
+    let message = get(&err, "message").as_string().unwrap();
+    assert_eq!(code_of(err), "bad_file_read");
+    assert!(message.contains("column"), "{message}");
+    // A secret that breaks the rules on the way is refused without being repeated.
+    let bad_secret = read.replace(
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJ1",
+    );
+    let err = a.preview_read(&bad_secret).unwrap_err();
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(!message.contains("GEZDGNBV"), "{message}");
+    assert_eq!(code_of(err), "bad_file_read");
     assert_eq!(code_of(a.commit(JsValue::NULL).unwrap_err()), "no_preview");
 }
 

@@ -191,14 +191,20 @@ impl Authbar {
     }
 
     /// A file the tools module's `readFile` read (its text, as returned), into a new preview. Text
-    /// that is not such a result (altered on the way) throws `bad_file_read`.
+    /// that is not such a result (altered on the way) throws `bad_file_read`, naming where it broke
+    /// but not what it found there (which may be a secret).
     #[wasm_bindgen(js_name = previewRead)]
     pub fn preview_read(&mut self, read: &str) -> Result<JsValue, JsValue> {
         let read: FileRead = serde_json::from_str(read).map_err(|e| {
             self.discard();
             js_error(
                 "bad_file_read",
-                &format!("the file's accounts did not arrive intact from the reader: {e}"),
+                &format!(
+                    "the file's accounts did not arrive intact from the reader \
+                     (line {}, column {} of its text); read the file again",
+                    e.line(),
+                    e.column()
+                ),
             )
         })?;
         let (import, skipped) = read.into_import();

@@ -1,12 +1,14 @@
 // Opening the popup, the numbers of issue 12 (numbers only; nothing here passes or fails). For each
 // account count, the popup is opened RUNS times in headless Chromium with that many accounts stored:
-// from navigation start to popup.js starting (its `authbar:start` mark), to every code in the DOM (the
-// `authbar:painted` mark, set right after the codes are written) and to the first frame painted after that; the main thread's busy time per
-// second while it stays open; the wasm and JS it loaded before that frame; and the stored vault's size.
+// from navigation start to popup.js starting (its `authbar:start` mark), to every code in the DOM
+// (the `authbar:painted` mark, set right after the codes are written) and to the first frame painted
+// after that; the main thread's busy time per second while it stays open; the wasm and JS it loaded
+// before that frame; and the stored vault's size.
 //
 // Usage: node tests/e2e/popup-bench.mjs [NAME=EXTENSION_DIR ...] (default: this build's dist/extension).
 // ./build.sh bench passes the previous build (AUTHBAR_BENCH_BASELINE) beside this one, so both are
-// measured in one run on one machine.
+// measured in one run on one machine. AUTHBAR_BENCH_COUNTS (e.g. "0,50"), AUTHBAR_BENCH_RUNS and
+// AUTHBAR_BENCH_IDLE_MS shorten a run.
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

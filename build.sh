@@ -56,20 +56,31 @@ setup() {
 
 VERSION=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 
+# The popup's WebAssembly is two modules built from crates/wasm by feature: `codes` (the vault and the
+# codes: all the first paint loads) and `tools` (QR decoding and drawing, other apps' export files:
+# loaded when Add or Settings opens). Each is wasm-bindgen'd to dist/extension/wasm/authbar_<name>.js.
+WASM_MODULES=(codes tools)
+
 build_extension() {
-  log "building the extension's WebAssembly (size profile, wasm-bindgen, wasm-opt -Oz)"
-  cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown --profile wasm-release
+  log "building the extension's WebAssembly modules: ${WASM_MODULES[*]} (size profile, wasm-bindgen, wasm-opt -Oz)"
   local out="$ROOT/dist/extension"
+  local target="${CARGO_TARGET_DIR:-$ROOT/target}"
   rm -rf "$out" && mkdir -p "$out/wasm"
-  wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" \
-    target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals "$out/wasm/authbar_wasm_bg.wasm" -o "$out/wasm/authbar_wasm_bg.wasm"
+  local module sizes=()
+  for module in "${WASM_MODULES[@]}"; do
+    cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown --profile wasm-release \
+      --no-default-features --features "$module"
+    wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
+      "$target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm"
+    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals "$out/wasm/authbar_${module}_bg.wasm" -o "$out/wasm/authbar_${module}_bg.wasm"
+    sizes+=("$module $(stat -c %s "$out/wasm/authbar_${module}_bg.wasm")")
+  done
   cp manifest.json "$out/"
   cp -r extension/. "$out/"
   rm -f "$ROOT/dist/authbar-$VERSION.zip"
   (cd "$out" && python3 -m zipfile -c "$ROOT/dist/authbar-$VERSION.zip" .)
-  log "extension: $out (load unpacked), dist/authbar-$VERSION.zip; wasm $(stat -c %s "$out/wasm/authbar_wasm_bg.wasm") bytes"
+  log "extension: $out (load unpacked), dist/authbar-$VERSION.zip; wasm bytes: $(IFS=,; echo "${sizes[*]}")"
 }
 
 build() {
@@ -149,6 +160,30 @@ test_all() {
   node --test --test-concurrency=1 tests/firefox/
 }
 
+# The previous build for the popup benchmark, built from git ref $1 into $2/extension: its wasm
+# modules (the two of crates/wasm's features when it has them, else its single module) and its pages.
+build_baseline_extension() {
+  local ref="$1" dir="$2"
+  local src="$dir/src" out="$dir/extension" target="$dir/target"
+  # A plain export of the tree (git archive), so no worktree is registered in the repository.
+  rm -rf "$src" && mkdir -p "$src" && git archive "$ref" | tar -x -C "$src"
+  rm -rf "$out" && mkdir -p "$out/wasm"
+  local modules=(wasm) features=()
+  grep -q '^codes = ' "$src/crates/wasm/Cargo.toml" && modules=("${WASM_MODULES[@]}")
+  local module
+  for module in "${modules[@]}"; do
+    [ "$module" = wasm ] && features=() || features=(--no-default-features --features "$module")
+    (cd "$src" && CARGO_TARGET_DIR="$target" cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown \
+      --profile wasm-release "${features[@]}")
+    wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
+      "$target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm"
+    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals "$out/wasm/authbar_${module}_bg.wasm" -o "$out/wasm/authbar_${module}_bg.wasm"
+  done
+  cp "$src/manifest.json" "$out/"
+  cp -r "$src/extension/." "$out/"
+}
+
 bench() {
   setup
   local qr_dir="${AUTHBAR_QR_DIR:-$ROOT/../shared/qr/dev}"
@@ -158,6 +193,16 @@ bench() {
   cargo bench --locked -p authbar-server
   build_extension
   node tests/e2e/bench.mjs
+  # Opening the popup: this build, beside the previous one (AUTHBAR_BENCH_BASELINE, a git ref) in the
+  # same run when it is given.
+  local builds=("this build=$ROOT/dist/extension")
+  if [ -n "${AUTHBAR_BENCH_BASELINE:-}" ]; then
+    local baseline="$ROOT/target/bench-baseline"
+    log "building the previous extension ($AUTHBAR_BENCH_BASELINE) into $baseline/extension"
+    build_baseline_extension "$AUTHBAR_BENCH_BASELINE" "$baseline"
+    builds=("$AUTHBAR_BENCH_BASELINE=$baseline/extension" "${builds[@]}")
+  fi
+  node tests/e2e/popup-bench.mjs "${builds[@]}"
   AUTHBAR_QR_DIR="$qr_dir" node tests/e2e/qr-bench.mjs
 }
 

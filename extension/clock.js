@@ -3,7 +3,7 @@
 // header, sampled around the site's second ticks to get below the header's one-second resolution.
 // The core estimates the offset from the timed samples; this module times them and shows the result,
 // and the user may apply the correction to the codes shown (marked as corrected).
-import { estimateSkew, nextProbeAt } from './wasm/authbar_wasm.js';
+import { estimateSkew, nextProbeAt } from './wasm.js';
 import { msg, loadSettings, saveSettings } from './ext.js';
 import { $, el } from './dom.js';
 import { apiTimeSample, dateSample } from './tab.js';

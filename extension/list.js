@@ -31,12 +31,21 @@ export class VirtualList {
     addEventListener('resize', schedule);
   }
 
-  /** Shows these items (in this order), from scratch. */
+  /**
+   * Shows these items (in this order), from scratch: anything else in the list (an in-row
+   * confirmation) goes too. The whole list is room first, so the page keeps its scroll position
+   * where the list is as long as before (an edit) and the browser clamps it where it is shorter.
+   */
   set(items) {
-    for (const row of this.rendered.values()) { row.li.remove(); this.drop(row); }
+    for (const row of this.rendered.values()) this.drop(row);
     this.rendered.clear();
+    this.ul.replaceChildren();
     this.items = items;
     this.index = new Map(items.map((item, i) => [item.id, i]));
+    let total = 0;
+    for (let i = 0; i < items.length; i++) total += this.height(i);
+    this.ul.style.paddingTop = '0px';
+    this.ul.style.paddingBottom = `${total}px`;
     this.first = 0;
     this.last = -1;
     this.update();

@@ -1,6 +1,6 @@
 // The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
 // QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
-import init, { Authbar, qrCutAtEdgeRgba } from './wasm/authbar_wasm.js';
+import { Authbar, loadCodes, loadTools, prefetchTools } from './wasm.js';
 import { msg, loadVault, saveVault, captureVisibleTab, watchStorage, popOut } from './ext.js';
 import { $, el, localize, showError, describe } from './dom.js';
 import * as vault from './vault.js';
@@ -368,9 +368,9 @@ function showQrs(title, items) {
   $('#qr-close').focus();
 }
 
-function showAccountQr(a) {
+async function showAccountQr(a) {
   try {
-    showQrs(msg('qrOf', label(a)), [{ svg: core.accountQr(a.id), label: label(a) }]);
+    showQrs(msg('qrOf', label(a)), [{ svg: (await loadTools()).qrSvg(core.accountUri(a.id)), label: label(a) }]);
   } catch (err) {
     showError($('#banner'), vault.errorText(err));
   }
@@ -503,8 +503,9 @@ async function importBlobs(files) {
     }
     try {
       const { data, width, height } = await pixelsOf(file);
+      const tools = await loadTools();
       // Several images add up to one preview.
-      preview = core.previewQr(data, width, height, preview !== null);
+      preview = core.previewPayloads(tools.qrDecodeRgba(data, width, height), preview !== null);
     } catch (err) {
       if (err instanceof ImageError) errors.push(msg('notAnImage', name));
       else if (err.code === 'no_qr') errors.push(msg('noQrInImage', name));
@@ -531,13 +532,15 @@ export async function scanPage(screenshot = null) {
     return;
   }
   const { data, width, height } = await pixelsOf(await blobOf(dataUrl));
+  let tools;
   try {
-    showPreview(core.previewQr(data, width, height, false));
+    tools = await loadTools();
+    showPreview(core.previewPayloads(tools.qrDecodeRgba(data, width, height), false));
     previewSite = tab?.host ?? null;
   } catch (err) {
     if (err.code !== 'no_qr') { showError(errorNode, describe(err)); return; }
     // Finder patterns at the edge of the capture: the code is there but cut off by the window.
-    showError(errorNode, msg(qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
+    showError(errorNode, msg(tools.qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
     offerRegion({ data, width, height }, dataUrl);
   }
 }
@@ -585,7 +588,7 @@ function offerRegion(pixels, dataUrl) {
   $('#region-cancel').focus();
 }
 
-function decodeRegion(pixels, x, y, w, h) {
+async function decodeRegion(pixels, x, y, w, h) {
   if (w < 8 || h < 8) { showError($('#region-error'), msg('regionTooSmall')); return; }
   const crop = new Uint8ClampedArray(w * h * 4);
   for (let row = 0; row < h; row++) {
@@ -593,7 +596,8 @@ function decodeRegion(pixels, x, y, w, h) {
     crop.set(pixels.data.subarray(from, from + w * 4), row * w * 4);
   }
   try {
-    const preview = core.previewQr(crop, w, h, false);
+    const tools = await loadTools();
+    const preview = core.previewPayloads(tools.qrDecodeRgba(crop, w, h), false);
     $('#region').hidden = true;
     showPreview(preview);
     previewSite = tab?.host ?? null;
@@ -605,6 +609,7 @@ function decodeRegion(pixels, x, y, w, h) {
 /** Opens Add with nothing left from the last time: an old issuer, name or 8 digits would silently
  * give the next secret the wrong settings. */
 function openAdd() {
+  prefetchTools();
   vault.closeSettings();
   $('#region').hidden = true;
   $('#text-form').reset();
@@ -634,7 +639,8 @@ function wire() {
   $('#scan-page').addEventListener('click', () => scanPage());
   $('#preview-commit').addEventListener('click', commit);
   $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; $('#toggle-add').focus(); });
-  $('#search').addEventListener('input', filter);
+  // A new search shows its matches from the top.
+  $('#search').addEventListener('input', () => { scrollTo(0, 0); filter(); });
   // In its own window the popup needs no pop-out button; from the toolbar it closes after opening one.
   if (new URLSearchParams(location.search).has('window')) { $('#pop-out').hidden = true; document.body.classList.add('window'); }
   $('#pop-out').addEventListener('click', async () => { await popOut(tab?.id); window.close(); });
@@ -676,7 +682,7 @@ async function main() {
   localize();
   wire();
   // Compile the wasm and read storage at the same time.
-  const [, stored, opened] = await Promise.all([init(), loadVault(), targetTab()]);
+  const [, stored, opened] = await Promise.all([loadCodes(), loadVault(), targetTab()]);
   tab = opened;
   if (tab?.origin) $('#copy-hint').textContent = msg('copyHintFill');
   try {

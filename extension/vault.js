@@ -6,7 +6,7 @@ import {
   msg, loadSettings, saveSettings, loadHeldKey, holdKey, forgetKey, replaceVault, loadVault,
 } from './ext.js';
 import { $, el, showError, download, describe, formatName } from './dom.js';
-import { qrSvg } from './wasm/authbar_wasm.js';
+import { loadTools, prefetchTools } from './wasm.js';
 
 let app;              // {core(), reload(text), ownWrite(text), render(), showPreview(p), showQrs(title, items), status(t), closeAdd()}
 let settings;         // ext.js DEFAULT_SETTINGS shape
@@ -112,6 +112,7 @@ async function updateSettings(patch) {
 }
 
 export function openSettings(focus = null) {
+  prefetchTools();
   app.closeAdd();
   $('#settings').hidden = false;
   $('#toggle-settings').setAttribute('aria-expanded', 'true');
@@ -281,7 +282,8 @@ async function chooseImport(e) {
 async function previewImport(password) {
   showError($('#import-error'), '');
   try {
-    const preview = app.core().previewFile(importBytes, password);
+    const tools = await loadTools();
+    const preview = app.core().previewRead(tools.readFile(importBytes, password));
     $('#import-password-form').hidden = true;
     importBytes = null;
     closeSettings();
@@ -315,12 +317,13 @@ function startMigration() {
   $('#migration-form button[type=submit]').focus();
 }
 
-function showMigration(e) {
+async function showMigration(e) {
   e.preventDefault();
   const ids = [...document.querySelectorAll('#migration-list input:checked')].map((b) => Number(b.value));
   if (ids.length === 0) { showError($('#migration-error'), msg('pickOne')); return; }
-  let exported;
+  let exported, tools;
   try {
+    tools = await loadTools();
     exported = app.core().exportMigration(Float64Array.from(ids), crypto.getRandomValues(new Int32Array(1))[0]);
   } catch (err) {
     showError($('#migration-error'), errorText(err));
@@ -329,7 +332,7 @@ function showMigration(e) {
   // Accounts Google Authenticator cannot hold are named, never silently changed.
   showError($('#migration-error'), exported.refused.map((r) => msg('migrationRefused', [r.issuer, r.name].filter(Boolean).join(' – '), describe(r))).join('\n'));
   if (exported.parts.length === 0) return;
-  app.showQrs(msg('migrationExportTitle'), exported.parts.map((p) => ({ svg: qrSvg(p.uri), label: msg('partOf', p.index + 1, p.size) })));
+  app.showQrs(msg('migrationExportTitle'), exported.parts.map((p) => ({ svg: tools.qrSvg(p.uri), label: msg('partOf', p.index + 1, p.size) })));
 }
 
 function wire() {

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
 
-use authbar_wasm::Authbar;
+use authbar_wasm::{Authbar, qr_decode_rgba, qr_svg, read_file};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -74,12 +74,12 @@ fn errors_carry_codes() {
         "unknown_algorithm"
     );
     assert_eq!(
-        code_of(a.preview_qr(&[255; 40], 2, 2, false).unwrap_err()),
+        code_of(qr_decode_rgba(&[255; 40], 2, 2).unwrap_err()),
         "bad_dimensions"
     );
     assert_eq!(
         code_of(
-            a.preview_qr(&[255; 4 * 64 * 64], 64, 64, false)
+            a.preview_payloads(qr_decode_rgba(&[255; 4 * 64 * 64], 64, 64).unwrap(), false)
                 .unwrap_err()
         ),
         "no_qr"
@@ -217,19 +217,15 @@ fn backups_need_their_passphrase() {
     let backup = a.export_backup("backup passphrase").unwrap();
     let mut b = Authbar::new(None).unwrap();
     assert_eq!(
-        code_of(b.preview_file(backup.as_bytes(), None).unwrap_err()),
+        code_of(read_file(backup.as_bytes(), None).unwrap_err()),
         "password_required"
     );
     assert_eq!(
-        code_of(
-            b.preview_file(backup.as_bytes(), Some("wrong passphrase".into()))
-                .unwrap_err()
-        ),
+        code_of(read_file(backup.as_bytes(), Some("wrong passphrase".into())).unwrap_err()),
         "wrong_password"
     );
-    let preview = b
-        .preview_file(backup.as_bytes(), Some("backup passphrase".into()))
-        .unwrap();
+    let read = read_file(backup.as_bytes(), Some("backup passphrase".into())).unwrap();
+    let preview = b.preview_read(&read).unwrap();
     let accounts = Array::from(&get(&preview, "accounts"));
     assert_eq!(get(&accounts.get(0), "counter").as_string().unwrap(), "7");
 }
@@ -255,7 +251,7 @@ fn same_name_can_replace_and_exports_read_back() {
             .unwrap()
             .contains("secret=JBSWY3DPEHPK3PXP")
     );
-    let svg = a.account_qr(1.0).unwrap();
+    let svg = qr_svg(&a.account_uri(1.0).unwrap()).unwrap();
     assert!(svg.starts_with("<svg"), "{svg}");
     let export = a.export_migration(None, 42).unwrap();
     let part = Array::from(&get(&export, "parts")).get(0);
@@ -265,5 +261,83 @@ fn same_name_can_replace_and_exports_read_back() {
             .unwrap()
             .starts_with("otpauth-migration://offline?data=")
     );
-    assert_eq!(code_of(a.account_qr(9.0).unwrap_err()), "no_such_entry");
+    assert_eq!(code_of(a.account_uri(9.0).unwrap_err()), "no_such_entry");
+}
+
+/// The two modules meet only through JavaScript text: a file read by the tools module is previewed
+/// by the codes module with the reader's skipped entries listed, and text altered on the way is
+/// refused with its own code rather than read as something else.
+#[wasm_bindgen_test]
+fn a_read_file_crosses_to_the_codes_module_as_text() {
+    let file = "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\nnot a link\n";
+    let read = read_file(file.as_bytes(), None).unwrap();
+    let mut a = Authbar::new(None).unwrap();
+    let preview = a.preview_read(&read).unwrap();
+    assert_eq!(Array::from(&get(&preview, "accounts")).length(), 1);
+    let skipped = Array::from(&get(&preview, "skipped"));
+    assert_eq!(skipped.length(), 1);
+    let skip = skipped.get(0);
+    assert_eq!(get(&skip, "code").as_string().unwrap(), "not_authenticator");
+    assert_eq!(get(&skip, "source").as_f64(), Some(0.0));
+    assert!(!get(&skip, "message").as_string().unwrap().is_empty());
+    a.commit(JsValue::NULL).unwrap();
+    assert_eq!(Array::from(&a.accounts().unwrap()).length(), 1);
+
+    assert_eq!(
+        code_of(a.preview_read("{\"accounts\": 3}").unwrap_err()),
+        "bad_file_read"
+    );
+    // An account that breaks a rule on the way (4 digits) is refused as a stored one would be.
+    let bad = read.replace("\"digits\":6", "\"digits\":4");
+    assert_ne!(bad, read);
+    let err = a.preview_read(&bad).unwrap_err();
+    let message = get(&err, "message").as_string().unwrap();
+    assert_eq!(code_of(err), "bad_file_read");
+    assert!(message.contains("column"), "{message}");
+    // A secret that breaks the rules on the way is refused without being repeated.
+    let bad_secret = read.replace(
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJ1",
+    );
+    let err = a.preview_read(&bad_secret).unwrap_err();
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(!message.contains("GEZDGNBV"), "{message}");
+    assert_eq!(code_of(err), "bad_file_read");
+    assert_eq!(code_of(a.commit(JsValue::NULL).unwrap_err()), "no_preview");
+}
+
+/// QR payloads (what `qrDecodeRgba` returns) preview as the one QR rule says: a web link is a
+/// problem of the preview, not an error, and images add up with `append`.
+#[wasm_bindgen_test]
+fn qr_payloads_preview_and_append() {
+    let mut a = Authbar::new(None).unwrap();
+    let first = vec!["otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".to_string()];
+    a.preview_payloads(first, false).unwrap();
+    let second = vec![
+        "https://example.com/".to_string(),
+        "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP".to_string(),
+    ];
+    let preview = a.preview_payloads(second, true).unwrap();
+    assert_eq!(Array::from(&get(&preview, "accounts")).length(), 2);
+    assert_eq!(get(&preview, "qrCount").as_f64(), Some(3.0));
+    let problems = Array::from(&get(&preview, "problems"));
+    assert_eq!(
+        get(&problems.get(0), "code").as_string().unwrap(),
+        "not_authenticator"
+    );
+    // An empty image appended keeps the preview; a choice of the wrong shape keeps it too.
+    assert_eq!(
+        code_of(a.preview_payloads(Vec::new(), true).unwrap_err()),
+        "no_qr"
+    );
+    assert_eq!(
+        code_of(a.commit(JsValue::from_str("everything")).unwrap_err()),
+        "bad_fields"
+    );
+    let report = a.commit(JsValue::NULL).unwrap();
+    assert_eq!(Array::from(&get(&report, "ids")).length(), 2);
+    assert_eq!(
+        code_of(qr_svg(&"x".repeat(8000)).unwrap_err()),
+        "qr_too_long"
+    );
 }

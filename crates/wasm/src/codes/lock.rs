@@ -4,7 +4,8 @@ use authbar_core::Vault;
 use authbar_core::sealed::{self, DataKey, KdfParams, SealedVault};
 use wasm_bindgen::prelude::*;
 
-use crate::{Authbar, js_error, locked_error, not_protected, sealed_error, with_random};
+use super::{Authbar, locked_error, not_protected, with_random};
+use crate::js::{js_error, to_js_error};
 
 #[wasm_bindgen]
 impl Authbar {
@@ -25,7 +26,7 @@ impl Authbar {
     /// error with code `wrong_passphrase`, and nothing changes.
     pub fn unlock(&mut self, passphrase: &str) -> Result<String, JsValue> {
         let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let (key, vault) = sealed.unlock(passphrase).map_err(|e| sealed_error(&e))?;
+        let (key, vault) = sealed.unlock(passphrase).map_err(|e| to_js_error(&e))?;
         let held = key.to_base64().to_string();
         self.key = Some(key);
         self.vault = Some(vault);
@@ -37,8 +38,8 @@ impl Authbar {
     #[wasm_bindgen(js_name = unlockWithKey)]
     pub fn unlock_with_key(&mut self, held: &str) -> Result<(), JsValue> {
         let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let key = DataKey::from_base64(held).map_err(|e| sealed_error(&e))?;
-        self.vault = Some(sealed.open(&key).map_err(|e| sealed_error(&e))?);
+        let key = DataKey::from_base64(held).map_err(|e| to_js_error(&e))?;
+        self.vault = Some(sealed.open(&key).map_err(|e| to_js_error(&e))?);
         self.key = Some(key);
         Ok(())
     }
@@ -74,9 +75,9 @@ impl Authbar {
     /// keeps working). Store `toJson()`, and keep the old text until the new one reads back.
     #[wasm_bindgen(js_name = changePassphrase)]
     pub fn change_passphrase(&mut self, current: &str, new: &str) -> Result<(), JsValue> {
-        sealed::check_new_passphrase(new).map_err(|e| sealed_error(&e))?;
+        sealed::check_new_passphrase(new).map_err(|e| to_js_error(&e))?;
         let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let (key, _) = sealed.unlock(current).map_err(|e| sealed_error(&e))?;
+        let (key, _) = sealed.unlock(current).map_err(|e| to_js_error(&e))?;
         let changed =
             with_random(|random| sealed.change_passphrase(&key, new, KdfParams::DEFAULT, random))?;
         self.sealed = Some(changed);
@@ -88,7 +89,7 @@ impl Authbar {
     #[wasm_bindgen(js_name = removePassphrase)]
     pub fn remove_passphrase(&mut self, current: &str) -> Result<(), JsValue> {
         let sealed = self.sealed.as_ref().ok_or_else(not_protected)?;
-        let (_, vault) = sealed.unlock(current).map_err(|e| sealed_error(&e))?;
+        let (_, vault) = sealed.unlock(current).map_err(|e| to_js_error(&e))?;
         self.vault = Some(vault);
         self.sealed = None;
         self.key = None;

@@ -6,7 +6,8 @@ use authbar_core::skew::{self, TimeSample};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Authbar, core_error, from_js, to_js, vault_error};
+use super::Authbar;
+use crate::js::{from_js, to_js, to_js_error};
 
 #[derive(Serialize)]
 struct Matched {
@@ -19,7 +20,7 @@ impl Authbar {
     /// The accounts that belong to a host (`new URL(tab.url).hostname`): `[{id, how: "stored" |
     /// "issuer"}]`, the stored sites first.
     pub fn matching(&self, host: &str) -> Result<JsValue, JsValue> {
-        let found = self.vault()?.matching(host).map_err(|e| vault_error(&e))?;
+        let found = self.vault()?.matching(host).map_err(|e| to_js_error(&e))?;
         let found: Vec<Matched> = found
             .into_iter()
             .map(|(id, how)| Matched { id, how })
@@ -32,7 +33,7 @@ impl Authbar {
     pub fn set_site(&mut self, id: f64, host: Option<String>) -> Result<(), JsValue> {
         self.vault_mut()?
             .set_site(id as u64, host.as_deref())
-            .map_err(|e| vault_error(&e))
+            .map_err(|e| to_js_error(&e))
     }
 }
 
@@ -41,12 +42,12 @@ impl Authbar {
 #[wasm_bindgen(js_name = estimateSkew)]
 pub fn estimate_skew(samples: JsValue) -> Result<JsValue, JsValue> {
     let samples: Vec<TimeSample> = from_js(&samples)?;
-    to_js(&skew::estimate(&samples).map_err(|e| core_error(&e))?)
+    to_js(&skew::estimate(&samples).map_err(|e| to_js_error(&e))?)
 }
 
 /// When (local ms) to send the next request to a server with whole-second times (a `Date` header).
 #[wasm_bindgen(js_name = nextProbeAt)]
 pub fn next_probe_at(samples: JsValue, now_ms: f64) -> Result<f64, JsValue> {
     let samples: Vec<TimeSample> = from_js(&samples)?;
-    skew::next_probe_at(&samples, now_ms).map_err(|e| core_error(&e))
+    skew::next_probe_at(&samples, now_ms).map_err(|e| to_js_error(&e))
 }

@@ -1,22 +1,14 @@
-//! Accounts going out: encrypted backups, plain `otpauth://` lines, Google Authenticator export
-//! parts and QR codes.
+//! Accounts going out as text: encrypted backups, plain `otpauth://` lines and Google Authenticator
+//! export parts. Drawing them as QR codes is the tools module's `qrSvg`.
 
-use authbar_core::export::qr_code::QrMatrix;
 use authbar_core::sealed::{self, KdfParams};
 use wasm_bindgen::prelude::*;
 
-use crate::{Authbar, core_error, to_js, vault_error, with_random};
+use super::{Authbar, with_random};
+use crate::js::{to_js, to_js_error};
 
 fn to_ids(ids: Vec<f64>) -> Vec<u64> {
     ids.into_iter().map(|id| id as u64).collect()
-}
-
-/// A QR code (SVG text) of any payload, e.g. one part of a Google Authenticator export.
-#[wasm_bindgen(js_name = qrSvg)]
-pub fn qr_svg(text: &str) -> Result<String, JsValue> {
-    QrMatrix::encode(text)
-        .map(|m| m.to_svg())
-        .map_err(|e| core_error(&e))
 }
 
 #[wasm_bindgen]
@@ -28,7 +20,15 @@ impl Authbar {
         let ids = ids.map(to_ids);
         self.vault()?
             .export_otpauth(ids.as_deref())
-            .map_err(|e| vault_error(&e))
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// One account's `otpauth://` URI, for the tools module's `qrSvg` to draw for a phone.
+    #[wasm_bindgen(js_name = accountUri)]
+    pub fn account_uri(&self, id: f64) -> Result<String, JsValue> {
+        let mut text = self.export_otpauth(Some(vec![id]))?;
+        text.truncate(text.trim_end().len());
+        Ok(text)
     }
 
     /// The accounts with these ids (all: `null`) as Google Authenticator export parts
@@ -43,18 +43,8 @@ impl Authbar {
         let export = self
             .vault()?
             .export_migration(ids.as_deref(), batch_id)
-            .map_err(|e| vault_error(&e))?;
+            .map_err(|e| to_js_error(&e))?;
         to_js(&export)
-    }
-
-    /// The account's `otpauth://` URI as a QR code (SVG text), to scan with a phone.
-    #[wasm_bindgen(js_name = accountQr)]
-    pub fn account_qr(&self, id: f64) -> Result<String, JsValue> {
-        let text = self
-            .vault()?
-            .export_otpauth(Some(&[id as u64]))
-            .map_err(|e| vault_error(&e))?;
-        qr_svg(text.trim_end())
     }
 
     /// An encrypted backup (`.authbar`) of every account, under its own passphrase.

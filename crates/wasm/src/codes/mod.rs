@@ -1,0 +1,179 @@
+//! Module 1, "codes": what the popup needs for its first paint and its daily use. It holds the
+//! vault (open, unlock and lock, save), computes the codes, and adds, renames, moves and deletes
+//! accounts. Imports it takes as text (pasted links, QR payloads) or as a file the tools module read;
+//! exports leave as text (`otpauth://` lines, Google Authenticator parts, an encrypted backup).
+//! No QR decoder or encoder, image code or importer of other apps' files is linked in.
+
+use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
+use authbar_core::{OtpType, Vault};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::js::{js_error, to_js, to_js_error};
+
+mod export;
+mod lock;
+mod preview;
+mod site;
+
+use preview::Pending;
+
+/// Runs a core call with the browser's random source. If the source fails, the call's result is
+/// thrown away: nothing is ever encrypted under predictable bytes.
+fn with_random<T>(
+    f: impl FnOnce(sealed::Random<'_>) -> Result<T, SealedError>,
+) -> Result<T, JsValue> {
+    let mut failed = false;
+    let mut fill = |buf: &mut [u8]| {
+        if getrandom::fill(buf).is_err() {
+            failed = true;
+        }
+    };
+    let result = f(&mut fill);
+    if failed {
+        return Err(js_error(
+            "random_failed",
+            "the browser's random number generator failed; nothing was changed",
+        ));
+    }
+    result.map_err(|e| to_js_error(&e))
+}
+
+fn not_protected() -> JsValue {
+    js_error("not_protected", "no passphrase is set")
+}
+
+fn locked_error() -> JsValue {
+    js_error(
+        "locked",
+        "the vault is locked: unlock it with the passphrase",
+    )
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeView {
+    id: u64,
+    code: String,
+    /// Milliseconds until the code changes (TOTP); 0 for HOTP.
+    remaining_ms: f64,
+    /// The step length in milliseconds (TOTP); 0 for HOTP.
+    period_ms: f64,
+}
+
+/// The account list (when unlocked), its encryption (when protected by a passphrase) and an import
+/// awaiting confirmation.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Authbar {
+    /// `None` while locked.
+    vault: Option<Vault>,
+    /// The stored encrypted vault, when protected.
+    sealed: Option<SealedVault>,
+    /// The data key, while unlocked and protected.
+    key: Option<DataKey>,
+    /// The import shown for confirmation, and what it was made from.
+    pending: Pending,
+}
+
+#[wasm_bindgen]
+impl Authbar {
+    /// Loads the stored text (`null` or `undefined`: a new, empty list). An encrypted vault loads
+    /// locked. A list written by a newer version throws an error with code `vault_future_schema` or
+    /// `sealed_future_version`, a damaged one `vault_corrupt` or `sealed_corrupt`; the caller must
+    /// not overwrite it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(stored: Option<String>) -> Result<Authbar, JsValue> {
+        let mut authbar = Authbar {
+            vault: None,
+            sealed: None,
+            key: None,
+            pending: Pending::default(),
+        };
+        match stored {
+            None => authbar.vault = Some(Vault::new()),
+            Some(text) if SealedVault::is_sealed(&text) => {
+                authbar.sealed = Some(SealedVault::parse(&text).map_err(|e| to_js_error(&e))?);
+            }
+            Some(text) => {
+                authbar.vault = Some(Vault::from_json(&text).map_err(|e| to_js_error(&e))?);
+            }
+        }
+        Ok(authbar)
+    }
+
+    pub(crate) fn vault(&self) -> Result<&Vault, JsValue> {
+        self.vault.as_ref().ok_or_else(locked_error)
+    }
+
+    pub(crate) fn vault_mut(&mut self) -> Result<&mut Vault, JsValue> {
+        self.vault.as_mut().ok_or_else(locked_error)
+    }
+
+    /// The accounts, without secrets.
+    pub fn accounts(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.vault()?.views())
+    }
+
+    /// Every account's code at `unix_ms` (the page's clock).
+    pub fn codes(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
+        let ms = unix_ms.max(0.0) as u64;
+        let vault = self.vault()?;
+        let codes: Vec<CodeView> = vault
+            .codes_at(ms / 1000)
+            .into_iter()
+            .zip(vault.entries())
+            .map(|((id, c), e)| {
+                let totp = e.account.otp_type() == OtpType::Totp;
+                CodeView {
+                    id,
+                    code: c.code.to_string(),
+                    remaining_ms: if totp {
+                        (c.remaining_secs * 1000 - ms % 1000) as f64
+                    } else {
+                        0.0
+                    },
+                    period_ms: if totp {
+                        (e.account.period() * 1000) as f64
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect();
+        to_js(&codes)
+    }
+
+    /// Moves an account to a position in the list (from 0).
+    #[wasm_bindgen(js_name = moveEntry)]
+    pub fn move_entry(&mut self, id: f64, to_index: u32) -> Result<(), JsValue> {
+        self.vault_mut()?
+            .move_entry(id as u64, to_index as usize)
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// Renames an account.
+    pub fn rename(&mut self, id: f64, issuer: &str, name: &str) -> Result<(), JsValue> {
+        let issuer = Some(issuer.trim().to_string());
+        self.vault_mut()?
+            .rename(id as u64, issuer, name.trim().to_string())
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// Deletes an account.
+    pub fn remove(&mut self, id: f64) -> Result<(), JsValue> {
+        self.vault_mut()?
+            .remove(id as u64)
+            .map(|_| ())
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// HOTP: moves the counter on; returns the new code.
+    #[wasm_bindgen(js_name = nextHotp)]
+    pub fn next_hotp(&mut self, id: f64) -> Result<String, JsValue> {
+        self.vault_mut()?
+            .next_hotp(id as u64)
+            .map(|c| c.to_string())
+            .map_err(|e| to_js_error(&e))
+    }
+}

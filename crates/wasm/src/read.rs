@@ -1,0 +1,74 @@
+//! A file read by the tools module, handed to the codes module through JavaScript as JSON text.
+//!
+//! Each wasm instance has its own memory, so the accounts the tools module read from an export file
+//! cross as text: accounts in their stored form (which the codes module validates again on reading,
+//! as it does a stored vault), entries that were skipped with their code and message already written
+//! (the reasons are the reader's types, which the codes module does not carry), and which part of a
+//! Google Authenticator export it was. The vault's own accounts never leave the codes module.
+
+use authbar_core::import::BatchInfo;
+use authbar_core::{Account, Import};
+use serde::{Deserialize, Serialize};
+
+/// What the tools module read from a file.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct FileRead {
+    /// The accounts, in their stored (serde) form.
+    pub accounts: Vec<Account>,
+    /// The entries that cannot be added.
+    pub skipped: Vec<SkippedRead>,
+    /// `[index, size, id]` of a Google Authenticator export part.
+    pub batch: Option<[i32; 3]>,
+}
+
+/// An entry of the file that cannot be added, as the preview shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SkippedRead {
+    /// The issuer as exported.
+    pub issuer: String,
+    /// The name as exported.
+    pub name: String,
+    /// The reason's stable code.
+    pub code: String,
+    /// The reason, in English.
+    pub message: String,
+}
+
+#[cfg_attr(not(feature = "tools"), allow(dead_code))]
+impl FileRead {
+    /// The reader's result, ready to cross.
+    pub fn from_import(import: Import) -> FileRead {
+        FileRead {
+            accounts: import.accounts,
+            skipped: import
+                .skipped
+                .into_iter()
+                .map(|s| SkippedRead {
+                    code: s.reason.code().to_string(),
+                    message: s.reason.to_string(),
+                    issuer: s.issuer,
+                    name: s.name,
+                })
+                .collect(),
+            batch: import.batch.map(|b| [b.index, b.size, b.id]),
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "codes"), allow(dead_code))]
+impl FileRead {
+    /// The accounts and the export part as an import for the preview, and the skipped entries
+    /// (which the preview lists beside its own).
+    pub fn into_import(self) -> (Import, Vec<SkippedRead>) {
+        let import = Import {
+            accounts: self.accounts,
+            batch: self
+                .batch
+                .map(|[index, size, id]| BatchInfo { index, size, id }),
+            ..Import::default()
+        };
+        (import, self.skipped)
+    }
+}

@@ -1,0 +1,65 @@
+// The wasm split (issue 12): opening the popup loads only the codes module; the tools module comes
+// when Add or Settings opens, and what it reads reaches the codes module's preview.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT, launch, openPopup, shownCodes, oathtool, extensionId } from './harness.js';
+
+const T = 1_800_000_010;
+const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/** The extension files the page requests from now on (Chromium's network events). */
+async function watchRequests(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const paths = [];
+  cdp.on('Network.requestWillBeSent', (e) => paths.push(new URL(e.request.url).pathname));
+  return paths;
+}
+
+test('the popup paints its codes with the codes module alone; Add loads the tools module, which reads a QR image', async () => {
+  const { context, cleanup } = await launch();
+  try {
+    let page = await openPopup(context, T);
+    await page.evaluate((v) => chrome.storage.local.set({ vault: v }), JSON.stringify({ schema: 1, nextId: 2, entries: [{ id: 1, account: {
+      type: 'totp', issuer: 'ACME', name: 'alice', secret: RFC, algorithm: 'SHA1', digits: 6, period: 30, counter: 0 } }] }));
+    await page.close();
+    page = await context.newPage();
+    await page.clock.setFixedTime(new Date(T * 1000));
+    const requested = await watchRequests(context, page);
+    await page.goto(`chrome-extension://${extensionId()}/popup.html`);
+    await page.waitForSelector('body.ready');
+    assert.deepEqual(await shownCodes(page), [oathtool({ secret: RFC, time: T })]);
+    assert.ok(requested.includes('/wasm/authbar_codes_bg.wasm'), requested.join(' '));
+    assert.deepEqual(requested.filter((p) => p.includes('authbar_tools')), [], 'the tools module is not loaded to show codes');
+
+    await page.click('#toggle-add');
+    await page.setInputFiles('#add-file', join(ROOT, 'tests/fixtures/qr-totp.png'));
+    await page.waitForSelector('#preview:not([hidden])');
+    assert.ok(requested.includes('/wasm/authbar_tools_bg.wasm'), requested.join(' '));
+    assert.equal(requested.filter((p) => p === '/wasm/authbar_tools_bg.wasm').length, 1, 'one load, shared by every use');
+    await page.click('#preview-commit');
+    await page.waitForSelector('#preview[hidden]', { state: 'attached' });
+    assert.equal((await shownCodes(page)).length, 2);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a file read by the tools module is previewed and added by the codes module, its skipped lines listed', async () => {
+  const { context, cleanup } = await launch();
+  try {
+    const page = await openPopup(context, T);
+    await page.click('#toggle-settings');
+    const file = `otpauth://totp/Mail:bob?secret=${RFC}\nnot a link\n`;
+    await page.setInputFiles('#import-file', { name: 'links.txt', mimeType: 'text/plain', buffer: Buffer.from(file) });
+    await page.waitForSelector('#preview:not([hidden])');
+    assert.equal(await page.locator('#preview-list li').count(), 1);
+    assert.match(await page.textContent('#preview-problems'), /line 2/);
+    await page.click('#preview-commit');
+    await page.waitForSelector('#preview[hidden]', { state: 'attached' });
+    assert.deepEqual(await shownCodes(page), [oathtool({ secret: RFC, time: T })]);
+  } finally {
+    await cleanup();
+  }
+});

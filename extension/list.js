@@ -10,12 +10,13 @@ const MARGIN = 800;    // px of rows kept above and below the viewport
 export class VirtualList {
   /**
    * `make(item)` builds a row `{li, …}` for an item (`{id, …}`); `drop(row)` is told when a row leaves
-   * the DOM.
+   * the DOM, and `placed()` when the rows in the DOM have changed.
    */
-  constructor(ul, make, drop) {
+  constructor(ul, make, drop, placed) {
     this.ul = ul;
     this.make = make;
     this.drop = drop;
+    this.placed = placed;
     this.items = [];
     this.rendered = new Map();  // id → row, for the items in the DOM
     this.heights = new Map();   // id → px, once measured
@@ -119,6 +120,7 @@ export class VirtualList {
     for (let i = last + 1; i < this.items.length; i++) below += this.height(i);
     this.ul.style.paddingTop = `${above}px`;
     this.ul.style.paddingBottom = `${below}px`;
+    this.placed();
   }
 
   /** Scrolls item `i` into view (rendering it) and returns its row. */

@@ -87,7 +87,14 @@ function ring() {
 }
 
 function render() {
-  list ??= new VirtualList($('#accounts'), row, (r) => { visibility.unobserve(r.li); onScreen.delete(r.id); rows.delete(r.id); });
+  list ??= new VirtualList($('#accounts'), row, (r) => {
+    visibility.unobserve(r.li);
+    onScreen.delete(r.id);
+    rows.delete(r.id);
+  }, () => {
+    // The Tab stop scrolled out of the DOM: the first row in it takes the stop, so Tab reaches the list.
+    if (!rows.has(tabStop)) rove(null);
+  });
   current = new Map();
   recomputeAt = 0;
   const accounts = readonly || core.locked ? [] : core.accounts();

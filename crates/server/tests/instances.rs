@@ -210,10 +210,11 @@ async fn the_help_pages_recovery_sql_run_with_psql_restores_password_login() {
             .location(),
         Some("/login/code")
     );
-    // Verbatim from ../shared/reference/flexi-2fa-help.txt, the login filled in, through psql.
+    // Verbatim from the help page (tests/reference/flexi-2fa-help.txt, the repo's copy of
+    // ../shared/reference/), the login filled in, through psql.
     let help = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/flexi-2fa-help.txt"
+        "/../../tests/reference/flexi-2fa-help.txt"
     ))
     .unwrap();
     let statement = help

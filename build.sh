@@ -203,6 +203,7 @@ bench() {
     builds=("$AUTHBAR_BENCH_BASELINE=$baseline/extension" "${builds[@]}")
   fi
   node tests/e2e/popup-bench.mjs "${builds[@]}"
+  node tests/e2e/search-bench.mjs
   AUTHBAR_QR_DIR="$qr_dir" node tests/e2e/qr-bench.mjs
 }
 

@@ -97,7 +97,7 @@ test('Firefox: bad input shows the specific error and stores nothing', async () 
     await browser.type('#add-text', 'JBSWY31P');
     await browser.click('#text-form button[type=submit]');
     assert.equal(await error('#add-text-error'),
-      "bad secret: '1' is not a base32 character (position 7); base32 uses only the letters A-Z and the digits 2-7");
+      "'1' (position 7) is not a base32 character: a secret uses only the letters A–Z and the digits 2–7.");
     // Firefox's own image decoding (createImageBitmap) behind the same messages as Chromium's.
     await browser.upload('#add-file', join(FIX, 'no-qr.png'));
     assert.equal(await error('#qr-error'), 'No QR code was found in no-qr.png.');

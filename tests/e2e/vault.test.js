@@ -447,6 +447,7 @@ test('one import per format through the popup: every account, every field, the r
     // Every account's code on screen at the fixtures' time is the one computed independently. The list
     // renders the rows in and near the view: a window tall enough shows them all.
     await page.setViewportSize({ width: 1280, height: 4000 });
+    await page.waitForFunction((n) => document.querySelectorAll('#accounts li').length >= n, seen.size);
     const rowsShown = await page.$$eval('#accounts li', (lis) => lis.map((li) => ({
       label: [li.querySelector('.issuer')?.textContent, li.querySelector('.name')?.textContent].filter(Boolean).join(' – '),
       code: li.querySelector('.code')?.dataset.code,

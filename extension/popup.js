@@ -100,8 +100,9 @@ function render() {
   const accounts = readonly || core.locked ? [] : core.accounts();
   // The accounts of the tab's site first (the core decides which), then the rest in the user's order.
   siteMatches = new Map(accounts.length && tab?.host ? core.matching(tab.host).map((m) => [m.id, m.how]) : []);
-  const rank = (a) => (siteMatches.has(a.id) ? [...siteMatches.keys()].indexOf(a.id) : siteMatches.size);
-  ordered = siteMatches.size ? [...accounts].sort((a, b) => rank(a) - rank(b)) : accounts;
+  const rank = new Map([...siteMatches.keys()].map((id, i) => [id, i]));
+  const at = (a) => rank.get(a.id) ?? rank.size;
+  ordered = rank.size ? [...accounts].sort((a, b) => at(a) - at(b)) : accounts;
   for (const a of ordered) a.searchText = label(a).toLowerCase();
   $('#empty').hidden = readonly || core.locked || accounts.length > 0;
   $('#search').hidden = accounts.length < SEARCH_FROM;

@@ -75,14 +75,15 @@ export async function fillCode(tab, code) {
 }
 
 /**
- * Runs in the page: waits until the local clock reads `atMs`, then asks its own origin for a `Date`
- * header (a same-origin request: every header is readable, and no permission is needed).
+ * Waits until the local clock reads `atMs`, then asks `origin` for a `Date` header. Self-contained:
+ * it runs in the page (a same-origin request: every header is readable, and no permission is
+ * needed), or in the popup when the origin's permission was given.
  */
-async function dateInPage(atMs) {
+async function timedDate(atMs, origin) {
   const wait = atMs - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const sentMs = Date.now();
-  const response = await fetch(`${location.origin}/`, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+  const response = await fetch(`${origin}/`, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
   const receivedMs = Date.now();
   return { sentMs, receivedMs, date: response.headers.get('date') };
 }
@@ -91,7 +92,7 @@ async function dateInPage(atMs) {
 export async function dateSample(tab, atMs) {
   let answer;
   try {
-    const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: dateInPage, args: [atMs] });
+    const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: timedDate, args: [atMs, tab.origin] });
     answer = result?.result;
   } catch {
     answer = await dateFromHere(tab.origin, atMs);
@@ -107,11 +108,7 @@ async function dateFromHere(origin, atMs) {
   if (!(await api.permissions.contains({ origins })) && !(await api.permissions.request({ origins }))) {
     throw Object.assign(new Error('no permission'), { code: 'no_time_samples' });
   }
-  const wait = atMs - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  const sentMs = Date.now();
-  const response = await fetch(`${origin}/`, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
-  return { sentMs, receivedMs: Date.now(), date: response.headers.get('date') };
+  return timedDate(atMs, origin);
 }
 
 /**

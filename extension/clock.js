@@ -82,14 +82,18 @@ async function apply(offsetMs, result, host) {
   $(correction ? '#clock-undo' : '#clock-apply')?.focus();
 }
 
+/** Takes the stored correction (settings.clockCorrection), before the first code is computed. */
+export function init(stored) {
+  correction = stored ?? null;
+  document.body.classList.toggle('corrected', correction !== null);
+}
+
 /**
- * Loads the stored correction and checks the tab's site in the background. `changed()` runs when the
- * correction is applied or undone (the codes must be computed again).
+ * Checks the tab's site in the background. `changed()` runs when the correction is applied or undone
+ * (the codes must be computed again).
  */
 export async function start(tab, changed) {
   onChange = changed;
-  correction = (await loadSettings()).clockCorrection ?? null;
-  document.body.classList.toggle('corrected', correction !== null);
   show(null);
   if (!tab?.origin) return;
   try {

@@ -25,12 +25,29 @@ export const DEFAULT_SETTINGS = Object.freeze({
   clockCorrection: null,   // {offsetMs, host}: added to this computer's clock for the codes shown
 });
 
-/** The stored account list text, or null when there is none. */
-export async function loadVault() {
-  const items = await api.storage.local.get([VAULT_KEY, NEXT_KEY]);
+/** The stored account list text in `items` (of storage.local), or null when there is none. */
+async function vaultIn(items) {
   // A write that stopped half way left only the unconfirmed copy: the stored vault is still the old one.
   if (NEXT_KEY in items) await api.storage.local.remove(NEXT_KEY);
   return typeof items[VAULT_KEY] === 'string' ? items[VAULT_KEY] : null;
+}
+
+/** The stored account list text, or null when there is none. */
+export async function loadVault() {
+  return vaultIn(await api.storage.local.get([VAULT_KEY, NEXT_KEY]));
+}
+
+/**
+ * All the first paint reads, one request per storage area, made together: the vault text, the
+ * settings (the clock correction is part of the first code shown) and the held data key.
+ */
+export async function loadStart(now = Date.now()) {
+  const [local, session] = await Promise.all([
+    api.storage.local.get([VAULT_KEY, NEXT_KEY, SETTINGS_KEY]),
+    api.storage.session.get([HELD_KEY, LOCK_AT]),
+  ]);
+  const [vault, heldKey] = await Promise.all([vaultIn(local), heldKeyIn(session, now)]);
+  return { vault, settings: settingsIn(local), heldKey };
 }
 
 /** Stores the account list text. One storage.set call is atomic: on failure the old value stays. */
@@ -53,9 +70,10 @@ export async function replaceVault(text, readsBack) {
   await api.storage.local.remove(NEXT_KEY);
 }
 
+const settingsIn = (items) => ({ ...DEFAULT_SETTINGS, ...(items[SETTINGS_KEY] ?? {}) });
+
 export async function loadSettings() {
-  const items = await api.storage.local.get(SETTINGS_KEY);
-  return { ...DEFAULT_SETTINGS, ...(items[SETTINGS_KEY] ?? {}) };
+  return settingsIn(await api.storage.local.get(SETTINGS_KEY));
 }
 
 export async function saveSettings(settings) {
@@ -64,7 +82,10 @@ export async function saveSettings(settings) {
 
 /** The data key held while unlocked, or null (none, or its idle time is over). */
 export async function loadHeldKey(now = Date.now()) {
-  const items = await api.storage.session.get([HELD_KEY, LOCK_AT]);
+  return heldKeyIn(await api.storage.session.get([HELD_KEY, LOCK_AT]), now);
+}
+
+async function heldKeyIn(items, now) {
   if (typeof items[HELD_KEY] !== 'string') return null;
   if (items[LOCK_AT] && now >= items[LOCK_AT]) {
     await forgetKey();

@@ -1,7 +1,7 @@
 // The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
 // QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
 import { Authbar, loadCodes, loadTools, prefetchTools } from './wasm.js';
-import { msg, loadVault, saveVault, captureVisibleTab, watchStorage, popOut } from './ext.js';
+import { msg, loadVault, loadStart, saveVault, captureVisibleTab, watchStorage, popOut } from './ext.js';
 import { $, el, localize, showError, describe } from './dom.js';
 import * as vault from './vault.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
@@ -17,7 +17,7 @@ const LOW_SECONDS = 5;      // the ring turns red in the last seconds
 let core;                   // Authbar (wasm): the account list and any pending import
 let readonly = false;       // the stored list is from a newer version: show it as untouchable
 let rows = new Map();       // id → {id, li, code, ring, account, entry}: the rows in the DOM (list.js)
-let current = new Map();    // id → {code, expiresAt, periodMs}: every account's code, rendered or not
+let current = new Map();    // id → {code, expiresAt, periodMs}: the codes of the rows in the DOM
 let ordered = [];           // the accounts in list order (the site's first), before the search
 let list = null;            // VirtualList over #accounts
 let choices = new Map();    // preview: index → 'add' | {replace: entryId}
@@ -91,6 +91,7 @@ function render() {
     visibility.unobserve(r.li);
     onScreen.delete(r.id);
     rows.delete(r.id);
+    current.delete(r.id);
   }, () => {
     // The Tab stop scrolled out of the DOM: the first row in it takes the stop, so Tab reaches the list.
     if (!rows.has(tabStop)) rove(null);
@@ -152,7 +153,10 @@ function row(a) {
   li.append(entry, actions);
   const made = { id: a.id, li, code, ring: r, account: a, entry, expiresAt: 0, periodMs: 1, shown: -1 };
   rows.set(a.id, made);
-  show(made, current.get(a.id));
+  const known = current.get(a.id);
+  const now = Date.now();
+  if (known && (!known.expiresAt || known.expiresAt > now) && now >= computedAt) show(made, known);
+  else computeCodes([a.id], now);
   if (r) visibility.observe(li);
   // One tab stop: the row that had it keeps it; a new row has none.
   entry.tabIndex = a.id === tabStop ? 0 : -1;
@@ -238,23 +242,30 @@ function tick() {
   vault.checkIdle(now);
   if (core.locked) return;
   if (now >= recomputeAt || now < computedAt) {
-    let renewed = false;
     recomputeAt = Infinity;
     computedAt = now;
-    // A clock correction the user applied (clock.js) shifts the time the codes are computed for.
-    for (const c of core.codes(now + clock.correctionMs())) {
-      const before = current.get(c.id);
-      if (before && before.code !== c.code) renewed = true;
-      const next = { code: c.code, expiresAt: c.periodMs ? now + c.remainingMs : 0, periodMs: c.periodMs || 1 };
-      current.set(c.id, next);
-      if (next.expiresAt) recomputeAt = Math.min(recomputeAt, next.expiresAt);
-      const r = rows.get(c.id);
-      if (r) show(r, next);
-    }
+    // Only the rows in the DOM: a row made later (scrolled to, found) computes its own (row()).
+    const renewed = computeCodes([...rows.keys()], now);
     // Announce renewals once, not every second.
     if (renewed && document.activeElement?.closest?.('#accounts')) status(msg('codesRenewed'));
   }
   for (const id of onScreen) drawRing(rows.get(id), now);
+}
+
+/** Computes the codes of the rows `ids` at `now` and shows them; true when a shown code changed. */
+function computeCodes(ids, now) {
+  let renewed = false;
+  // A clock correction the user applied (clock.js) shifts the time the codes are computed for.
+  for (const c of core.codesOf(ids, now + clock.correctionMs())) {
+    const before = current.get(c.id);
+    if (before && before.code !== c.code) renewed = true;
+    const next = { code: c.code, expiresAt: c.periodMs ? now + c.remainingMs : 0, periodMs: c.periodMs || 1 };
+    current.set(c.id, next);
+    if (next.expiresAt) recomputeAt = Math.min(recomputeAt, next.expiresAt);
+    const r = rows.get(c.id);
+    if (r) show(r, next);
+  }
+  return renewed;
 }
 
 /** Runs `tick` at each whole second of the clock (one timer, no drift). */
@@ -689,21 +700,22 @@ async function main() {
   document.documentElement.lang = msg('locale');
   localize();
   wire();
-  // Compile the wasm and read storage at the same time.
-  const [, stored, opened] = await Promise.all([loadCodes(), loadVault(), targetTab()]);
+  // Compile the wasm, read storage and ask for the tab at the same time.
+  const [, stored, opened] = await Promise.all([loadCodes(), loadStart(), targetTab()]);
   tab = opened;
+  clock.init(stored.settings.clockCorrection);
   if (tab?.origin) $('#copy-hint').textContent = msg('copyHintFill');
   try {
-    core = new Authbar(stored);
+    core = new Authbar(stored.vault);
   } catch (err) {
     // Never overwrite what we cannot read: no writes happen in read-only mode.
     readonly = true;
     document.body.classList.add('readonly');
     showError($('#banner'), vault.errorText(err));
   }
-  await vault.start({
+  vault.start({
     core: () => core, reload, ownWrite: (text) => ownWrites.add(text), render, showPreview, showQrs, status, closeAdd,
-  });
+  }, stored);
   watchStorage({
     onVault: (text) => { if (!ownWrites.delete(text)) reload(text); },
     onLocked: vault.lockedElsewhere,

@@ -3,7 +3,7 @@
 // file, plain export. The rules and the cryptography are the core's (wasm); this module only asks,
 // stores and shows.
 import {
-  msg, loadSettings, saveSettings, loadHeldKey, holdKey, forgetKey, replaceVault, loadVault,
+  msg, saveSettings, loadHeldKey, holdKey, forgetKey, replaceVault, loadVault,
 } from './ext.js';
 import { $, el, showError, download, describe, formatName } from './dom.js';
 import { loadTools, prefetchTools } from './wasm.js';
@@ -64,21 +64,19 @@ export async function lockNow() {
 }
 
 /** After the popup loaded the vault: unlock with a held key, or show the lock screen. */
-export async function start(context) {
+export function start(context, { settings: stored, heldKey }) {
   app = context;
-  settings = await loadSettings();
+  settings = stored;
   const core = app.core();
-  if (core && core.protected) {
-    const key = await loadHeldKey();
-    if (key) {
-      try {
-        core.unlockWithKey(key);
-        held = key;
-        await touch(true);
-      } catch {
-        // The vault was re-keyed elsewhere or the key is stale: ask for the passphrase.
-        await forgetKey();
-      }
+  if (core && core.protected && heldKey) {
+    try {
+      core.unlockWithKey(heldKey);
+      held = heldKey;
+      // Restarting the idle timer needs no wait: until it is stored, the previous deadline holds.
+      touch(true).catch(() => {});
+    } catch {
+      // The vault was re-keyed elsewhere or the key is stale: ask for the passphrase.
+      forgetKey().catch(() => {});
     }
   }
   wire();
@@ -94,7 +92,7 @@ export function show() {
   document.body.classList.toggle('locked', locked);
   $('#lock-screen').hidden = !locked;
   $('#lock-now').hidden = !isProtected || locked;
-  const hasAccounts = !locked && !readonly && core.accounts().length > 0;
+  const hasAccounts = !locked && !readonly && core.size > 0;
   $('#protect-offer').hidden = readonly || locked || isProtected || settings.protectDeclined;
   $('#unprotected-notice').hidden = readonly || isProtected || !settings.protectDeclined || settings.noticeDismissed;
   $('#backup-reminder').hidden = readonly || locked || !hasAccounts || settings.lastBackupAt > 0 || settings.reminderDismissed;

@@ -1,7 +1,7 @@
 // The popup in daily use (issue 9's first list): what hurt a new user, each kept fixed here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, axeViolations } from './harness.js';
+import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, axeViolations, extensionId } from './harness.js';
 
 const T = 1_800_000_010;
 const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -277,4 +277,32 @@ test('errors from the core are worded in the user\'s language, naming the bad va
     await page.waitForSelector('#import-error:not([hidden])');
     assert.match(await page.textContent('#import-error'), /^Soubor \(trezor Aegis\) má verzi 2, kterou Authbar nečte/);
   }, { locale: 'cs-CZ' });
+});
+
+test('a stored clock correction is in the first code shown: the uncorrected code never appears', async () => {
+  const { context, cleanup } = await launch();
+  try {
+    let page = await openPopup(context, T);
+    await addText(page, RFC, { 'add-issuer': 'ACME', 'add-name': 'alice' });
+    await confirmPreview(page);
+    await page.evaluate(() => chrome.storage.local.set({ settings: { clockCorrection: { offsetMs: 60_000, host: 'example.test' } } }));
+    await page.close();
+    page = await context.newPage();
+    await page.clock.setFixedTime(new Date(T * 1000));
+    // Every code the list ever holds, from the first row written on.
+    await page.addInitScript(() => {
+      globalThis.codesSeen = new Set();
+      new MutationObserver(() => {
+        for (const c of document.querySelectorAll('#accounts .code')) if (c.textContent) codesSeen.add(c.textContent.replace(/\s/g, ''));
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    await page.goto(`chrome-extension://${extensionId()}/popup.html`);
+    await page.waitForSelector('body.ready.corrected');
+    const corrected = oathtool({ secret: RFC, time: T + 60 });
+    assert.notEqual(corrected, oathtool({ secret: RFC, time: T }));
+    assert.deepEqual(await shownCodes(page), [corrected]);
+    assert.deepEqual(await page.evaluate(() => [...codesSeen]), [corrected]);
+  } finally {
+    await cleanup();
+  }
 });

@@ -361,10 +361,22 @@ impl Vault {
     }
 
     /// Every entry's code at `unix_secs`.
-    pub fn codes_at(&self, unix_secs: u64) -> Vec<(u64, TimedCode)> {
+    pub fn codes_at(&self, unix_secs: u64) -> Vec<(&Entry, TimedCode)> {
         self.entries
             .iter()
-            .map(|e| (e.id, e.account.code_at(unix_secs)))
+            .map(|e| (e, e.account.code_at(unix_secs)))
+            .collect()
+    }
+
+    /// The codes at `unix_secs` of the entries named in `ids` (the rows a list shows), in list order;
+    /// ids of no entry are left out. A list of thousands computes only what it shows.
+    pub fn codes_of(&self, ids: &[u64], unix_secs: u64) -> Vec<(&Entry, TimedCode)> {
+        let mut wanted = ids.to_vec();
+        wanted.sort_unstable();
+        self.entries
+            .iter()
+            .filter(|e| wanted.binary_search(&e.id).is_ok())
+            .map(|e| (e, e.account.code_at(unix_secs)))
             .collect()
     }
 }
@@ -404,6 +416,11 @@ mod tests {
         // Ids are never reused.
         assert_eq!(v.add(vec![a]).ids, vec![3]);
         assert_eq!(v.codes_at(59).len(), 2);
+        let some = v.codes_of(&[2, 99], 59);
+        assert_eq!(some.len(), 1, "an id of no entry is left out");
+        assert_eq!(some[0].0.id, 2);
+        assert_eq!(some[0], v.codes_at(59)[0]);
+        assert_eq!(v.codes_of(&[3, 2], 59), v.codes_at(59), "in list order");
     }
 
     #[test]

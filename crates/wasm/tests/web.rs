@@ -30,8 +30,10 @@ fn text_import_preview_commit_and_codes() {
     assert_eq!(accounts.length(), 1);
     assert_eq!(get(&accounts.get(0), "issuer").as_string().unwrap(), "ACME");
     assert_eq!(get(&accounts.get(0), "duplicate").as_bool(), Some(false));
+    assert_eq!(a.size(), 0);
     let report = a.commit(JsValue::NULL).unwrap();
     assert_eq!(Array::from(&get(&report, "ids")).length(), 1);
+    assert_eq!(a.size(), 1);
     // RFC 6238 at 59 s, 8 digits; 1 s (1000 ms) left in the step at 59.000.
     let codes = Array::from(&a.codes(59_000.0).unwrap());
     let c = codes.get(0);
@@ -46,6 +48,12 @@ fn text_import_preview_commit_and_codes() {
         .as_f64(),
         Some(750.0)
     );
+    // The codes of the rows shown: the same view, for the ids asked (an unknown id is left out).
+    let id = get(&c, "id").as_f64().unwrap();
+    let some = Array::from(&a.codes_of(&[id, 99.0], 59_000.0).unwrap());
+    assert_eq!(some.length(), 1);
+    assert_eq!(get(&some.get(0), "code").as_string().unwrap(), "94287082");
+    assert_eq!(get(&some.get(0), "remainingMs").as_f64(), Some(1000.0));
     // Stored text round-trips.
     let text = a.to_json().unwrap();
     let mut again = Authbar::new(Some(text.clone())).unwrap();

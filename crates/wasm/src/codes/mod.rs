@@ -5,7 +5,8 @@
 //! No QR decoder or encoder, image code or importer of other apps' files is linked in.
 
 use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
-use authbar_core::{OtpType, Vault};
+use authbar_core::vault::Entry;
+use authbar_core::{OtpType, TimedCode, Vault};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -59,6 +60,34 @@ struct CodeView {
     remaining_ms: f64,
     /// The step length in milliseconds (TOTP); 0 for HOTP.
     period_ms: f64,
+}
+
+impl Authbar {
+    /// The codes as the popup takes them, with their timing in milliseconds from `ms`.
+    fn code_views(codes: Vec<(&Entry, TimedCode)>, ms: u64) -> Result<JsValue, JsValue> {
+        let views: Vec<CodeView> = codes
+            .into_iter()
+            .map(|(entry, c)| {
+                let account = &entry.account;
+                let totp = account.otp_type() == OtpType::Totp;
+                CodeView {
+                    id: entry.id,
+                    code: c.code.to_string(),
+                    remaining_ms: if totp {
+                        (c.remaining_secs * 1000 - ms % 1000) as f64
+                    } else {
+                        0.0
+                    },
+                    period_ms: if totp {
+                        (account.period() * 1000) as f64
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect();
+        to_js(&views)
+    }
 }
 
 /// The account list (when unlocked), its encryption (when protected by a passphrase) and an import
@@ -115,33 +144,28 @@ impl Authbar {
         to_js(&self.vault()?.views())
     }
 
+    /// How many accounts there are (0 while locked), without listing them.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.vault
+            .as_ref()
+            .map_or(0, |v| v.entries().len().try_into().unwrap_or(u32::MAX))
+    }
+
     /// Every account's code at `unix_ms` (the page's clock).
     pub fn codes(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
         let ms = unix_ms.max(0.0) as u64;
         let vault = self.vault()?;
-        let codes: Vec<CodeView> = vault
-            .codes_at(ms / 1000)
-            .into_iter()
-            .zip(vault.entries())
-            .map(|((id, c), e)| {
-                let totp = e.account.otp_type() == OtpType::Totp;
-                CodeView {
-                    id,
-                    code: c.code.to_string(),
-                    remaining_ms: if totp {
-                        (c.remaining_secs * 1000 - ms % 1000) as f64
-                    } else {
-                        0.0
-                    },
-                    period_ms: if totp {
-                        (e.account.period() * 1000) as f64
-                    } else {
-                        0.0
-                    },
-                }
-            })
-            .collect();
-        to_js(&codes)
+        Self::code_views(vault.codes_at(ms / 1000), ms)
+    }
+
+    /// The codes at `unix_ms` of the accounts `ids` (the rows the popup shows), in list order; an id
+    /// of no account is left out.
+    #[wasm_bindgen(js_name = codesOf)]
+    pub fn codes_of(&self, ids: &[f64], unix_ms: f64) -> Result<JsValue, JsValue> {
+        let ms = unix_ms.max(0.0) as u64;
+        let ids: Vec<u64> = ids.iter().map(|&id| id as u64).collect();
+        Self::code_views(self.vault()?.codes_of(&ids, ms / 1000), ms)
     }
 
     /// Moves an account to a position in the list (from 0).

@@ -60,6 +60,7 @@ VERSION=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 # codes: all the first paint loads) and `tools` (QR decoding and drawing, other apps' export files:
 # loaded when Add or Settings opens). Each is wasm-bindgen'd to dist/extension/wasm/authbar_<name>.js.
 WASM_MODULES=(codes tools)
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 
 build_extension() {
   log "building the extension's WebAssembly modules: ${WASM_MODULES[*]} (size profile, wasm-bindgen, wasm-opt -Oz)"
@@ -72,8 +73,10 @@ build_extension() {
       --no-default-features --features "$module"
     wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
       "$target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm"
-    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals "$out/wasm/authbar_${module}_bg.wasm" -o "$out/wasm/authbar_${module}_bg.wasm"
+    # Kept with its function names for the bench's size breakdown.
+    cp "$out/wasm/authbar_${module}_bg.wasm" "$target/authbar_${module}_named.wasm"
+    node_modules/.bin/wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$out/wasm/authbar_${module}_bg.wasm" \
+      -o "$out/wasm/authbar_${module}_bg.wasm"
     sizes+=("$module $(stat -c %s "$out/wasm/authbar_${module}_bg.wasm")")
   done
   cp manifest.json "$out/"
@@ -177,8 +180,8 @@ build_baseline_extension() {
       --profile wasm-release "${features[@]}")
     wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
       "$target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm"
-    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals "$out/wasm/authbar_${module}_bg.wasm" -o "$out/wasm/authbar_${module}_bg.wasm"
+    node_modules/.bin/wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$out/wasm/authbar_${module}_bg.wasm" \
+      -o "$out/wasm/authbar_${module}_bg.wasm"
   done
   cp "$src/manifest.json" "$out/"
   cp -r "$src/extension/." "$out/"
@@ -192,6 +195,14 @@ bench() {
   # API requests/s and p99 on SQLite, PostgreSQL with one instance and with two, in one run.
   cargo bench --locked -p authbar-server
   build_extension
+  # What each module's bytes are: sections, and code by the crate it comes from (tests/wasm-size.mjs).
+  local module target="${CARGO_TARGET_DIR:-$ROOT/target}"
+  for module in "${WASM_MODULES[@]}"; do
+    log "wasm module $module: $(stat -c %s "dist/extension/wasm/authbar_${module}_bg.wasm") bytes shipped; breakdown (the same -Oz, names kept)"
+    node_modules/.bin/wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$target/authbar_${module}_named.wasm" \
+      -o "$target/authbar_${module}_named_opt.wasm"
+    node tests/wasm-size.mjs "$target/authbar_${module}_named_opt.wasm" --crates 20 --top 10
+  done
   node tests/e2e/bench.mjs
   # Opening the popup: this build, beside the previous one (AUTHBAR_BENCH_BASELINE, a git ref) in the
   # same run when it is given.

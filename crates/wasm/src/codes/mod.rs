@@ -64,10 +64,10 @@ struct CodeView {
 
 impl Authbar {
     /// The codes as the popup takes them, with their timing in milliseconds from `ms`.
-    fn code_views(codes: Vec<(&Entry, TimedCode)>, ms: u64) -> Result<JsValue, JsValue> {
+    fn code_views(codes: &[(&Entry, TimedCode)], ms: u64) -> Result<JsValue, JsValue> {
         let views: Vec<CodeView> = codes
-            .into_iter()
-            .map(|(entry, c)| {
+            .iter()
+            .map(|&(entry, c)| {
                 let account = &entry.account;
                 let totp = account.otp_type() == OtpType::Totp;
                 CodeView {
@@ -152,20 +152,14 @@ impl Authbar {
             .map_or(0, |v| v.entries().len().try_into().unwrap_or(u32::MAX))
     }
 
-    /// Every account's code at `unix_ms` (the page's clock).
-    pub fn codes(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
-        let ms = unix_ms.max(0.0) as u64;
-        let vault = self.vault()?;
-        Self::code_views(vault.codes_at(ms / 1000), ms)
-    }
-
-    /// The codes at `unix_ms` of the accounts `ids` (the rows the popup shows), in list order; an id
-    /// of no account is left out.
+    /// The codes at `unix_ms` (the page's clock) of the accounts `ids`: the rows the popup shows,
+    /// so a list of thousands computes only what is in view. In list order; an id of no account is
+    /// left out.
     #[wasm_bindgen(js_name = codesOf)]
     pub fn codes_of(&self, ids: &[f64], unix_ms: f64) -> Result<JsValue, JsValue> {
         let ms = unix_ms.max(0.0) as u64;
         let ids: Vec<u64> = ids.iter().map(|&id| id as u64).collect();
-        Self::code_views(self.vault()?.codes_of(&ids, ms / 1000), ms)
+        Self::code_views(&self.vault()?.codes_of(&ids, ms / 1000), ms)
     }
 
     /// Moves an account to a position in the list (from 0).

@@ -186,21 +186,33 @@ impl Vault {
         let corrupt = |e: serde_json::Error| VaultError::Corrupt {
             detail: e.to_string(),
         };
-        let version: SchemaOnly = serde_json::from_str(text).map_err(corrupt)?;
-        if version.schema > u64::from(SCHEMA) {
+        // One parse when the text is a vault this version reads; only a text that fails it is read
+        // again for its schema alone, so a newer version's vault is told apart from a damaged one.
+        let mut vault: Vault = match serde_json::from_str(text) {
+            Ok(vault) => vault,
+            Err(e) => {
+                return Err(match serde_json::from_str::<SchemaOnly>(text) {
+                    Ok(v) if v.schema > u64::from(SCHEMA) => {
+                        VaultError::FutureSchema { found: v.schema }
+                    }
+                    _ => corrupt(e),
+                });
+            }
+        };
+        let schema = vault.schema;
+        if schema > SCHEMA {
             return Err(VaultError::FutureSchema {
-                found: version.schema,
+                found: schema.into(),
             });
         }
-        if version.schema < 1 {
+        if schema < 1 {
             return Err(VaultError::Corrupt {
-                detail: format!("unknown schema {}", version.schema),
+                detail: format!("unknown schema {schema}"),
             });
         }
-        let mut vault: Vault = serde_json::from_str(text).map_err(corrupt)?;
         // In memory a vault is always the current schema; `to_json` picks the schema to write.
         vault.schema = SCHEMA;
-        if version.schema == 1 && vault.entries.iter().any(|e| e.site.is_some()) {
+        if schema == 1 && vault.entries.iter().any(|e| e.site.is_some()) {
             return Err(VaultError::Corrupt {
                 detail: "schema 1 has no sites".into(),
             });
@@ -435,6 +447,17 @@ mod tests {
         assert_eq!(v.next_hotp(1), Err(VaultError::NotHotp { id: 1 }));
         let future = Vault::from_json(r#"{"schema": 3, "whatever": true}"#).unwrap_err();
         assert_eq!(future, VaultError::FutureSchema { found: 3 });
+        // A newer schema is refused as such whether or not its text also reads as this one's.
+        assert_eq!(
+            Vault::from_json(r#"{"schema": 3, "nextId": 1, "entries": []}"#),
+            Err(VaultError::FutureSchema { found: 3 })
+        );
+        assert_eq!(
+            Vault::from_json(r#"{"schema": 9999999999}"#),
+            Err(VaultError::FutureSchema {
+                found: 9_999_999_999
+            })
+        );
         assert!(future.to_string().contains("left untouched"));
         assert_eq!(Vault::from_json("{").unwrap_err().code(), "vault_corrupt");
         assert_eq!(

@@ -93,11 +93,15 @@ function render() {
     rows.delete(r.id);
     current.delete(r.id);
   }, () => {
+    // The rows just made get their codes, in one call: only the rows in the DOM have one.
+    const fresh = [...rows.keys()].filter((id) => !current.has(id));
+    if (fresh.length) computeCodes(fresh, Date.now());
     // The Tab stop scrolled out of the DOM: the first row in it takes the stop, so Tab reaches the list.
     if (!rows.has(tabStop)) rove(null);
   });
-  current = new Map();
-  recomputeAt = 0;
+  // filter() makes every row afresh; their codes, computed as they are placed, set the next change.
+  recomputeAt = Infinity;
+  computedAt = Date.now();
   const accounts = readonly || core.locked ? [] : core.accounts();
   // The accounts of the tab's site first (the core decides which), then the rest in the user's order.
   siteMatches = new Map(accounts.length && tab?.host ? core.matching(tab.host).map((m) => [m.id, m.how]) : []);
@@ -107,7 +111,6 @@ function render() {
   for (const a of ordered) a.searchText = label(a).toLowerCase();
   $('#empty').hidden = readonly || core.locked || accounts.length > 0;
   $('#search').hidden = accounts.length < SEARCH_FROM;
-  tick();
   filter();
 }
 
@@ -153,10 +156,6 @@ function row(a) {
   li.append(entry, actions);
   const made = { id: a.id, li, code, ring: r, account: a, entry, expiresAt: 0, periodMs: 1, shown: -1 };
   rows.set(a.id, made);
-  const known = current.get(a.id);
-  const now = Date.now();
-  if (known && (!known.expiresAt || known.expiresAt > now) && now >= computedAt) show(made, known);
-  else computeCodes([a.id], now);
   if (r) visibility.observe(li);
   // One tab stop: the row that had it keeps it; a new row has none.
   entry.tabIndex = a.id === tabStop ? 0 : -1;
@@ -244,7 +243,7 @@ function tick() {
   if (now >= recomputeAt || now < computedAt) {
     recomputeAt = Infinity;
     computedAt = now;
-    // Only the rows in the DOM: a row made later (scrolled to, found) computes its own (row()).
+    // Only the rows in the DOM: rows made later (scrolled to, found) get theirs when placed.
     const renewed = computeCodes([...rows.keys()], now);
     // Announce renewals once, not every second.
     if (renewed && document.activeElement?.closest?.('#accounts')) status(msg('codesRenewed'));

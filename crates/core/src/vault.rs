@@ -372,14 +372,6 @@ impl Vault {
         Ok(entry.account.code_at(0).code)
     }
 
-    /// Every entry's code at `unix_secs`.
-    pub fn codes_at(&self, unix_secs: u64) -> Vec<(&Entry, TimedCode)> {
-        self.entries
-            .iter()
-            .map(|e| (e, e.account.code_at(unix_secs)))
-            .collect()
-    }
-
     /// The codes at `unix_secs` of the entries named in `ids` (the rows a list shows), in list order;
     /// ids of no entry are left out. A list of thousands computes only what it shows.
     pub fn codes_of(&self, ids: &[u64], unix_secs: u64) -> Vec<(&Entry, TimedCode)> {
@@ -427,12 +419,14 @@ mod tests {
         assert_eq!(v.remove(1).unwrap().account.name(), "renamed");
         // Ids are never reused.
         assert_eq!(v.add(vec![a]).ids, vec![3]);
-        assert_eq!(v.codes_at(59).len(), 2);
         let some = v.codes_of(&[2, 99], 59);
         assert_eq!(some.len(), 1, "an id of no entry is left out");
         assert_eq!(some[0].0.id, 2);
-        assert_eq!(some[0], v.codes_at(59)[0]);
-        assert_eq!(v.codes_of(&[3, 2], 59), v.codes_at(59), "in list order");
+        assert_eq!(some[0].1, v.entries()[0].account.code_at(59));
+        let both = v.codes_of(&[3, 2], 59);
+        let ids: Vec<u64> = both.iter().map(|(e, _)| e.id).collect();
+        assert_eq!(ids, vec![2, 3], "in list order");
+        assert_eq!(both[1].1, v.entries()[1].account.code_at(59));
     }
 
     #[test]

@@ -5,8 +5,7 @@
 //! No QR decoder or encoder, image code or importer of other apps' files is linked in.
 
 use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
-use authbar_core::vault::Entry;
-use authbar_core::{OtpType, TimedCode, Vault};
+use authbar_core::{OtpType, Vault};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -60,34 +59,6 @@ struct CodeView {
     remaining_ms: f64,
     /// The step length in milliseconds (TOTP); 0 for HOTP.
     period_ms: f64,
-}
-
-impl Authbar {
-    /// The codes as the popup takes them, with their timing in milliseconds from `ms`.
-    fn code_views(codes: &[(&Entry, TimedCode)], ms: u64) -> Result<JsValue, JsValue> {
-        let views: Vec<CodeView> = codes
-            .iter()
-            .map(|&(entry, c)| {
-                let account = &entry.account;
-                let totp = account.otp_type() == OtpType::Totp;
-                CodeView {
-                    id: entry.id,
-                    code: c.code.to_string(),
-                    remaining_ms: if totp {
-                        (c.remaining_secs * 1000 - ms % 1000) as f64
-                    } else {
-                        0.0
-                    },
-                    period_ms: if totp {
-                        (account.period() * 1000) as f64
-                    } else {
-                        0.0
-                    },
-                }
-            })
-            .collect();
-        to_js(&views)
-    }
 }
 
 /// The account list (when unlocked), its encryption (when protected by a passphrase) and an import
@@ -159,7 +130,29 @@ impl Authbar {
     pub fn codes_of(&self, ids: &[f64], unix_ms: f64) -> Result<JsValue, JsValue> {
         let ms = unix_ms.max(0.0) as u64;
         let ids: Vec<u64> = ids.iter().map(|&id| id as u64).collect();
-        Self::code_views(&self.vault()?.codes_of(&ids, ms / 1000), ms)
+        let views: Vec<CodeView> = self
+            .vault()?
+            .codes_of(&ids, ms / 1000)
+            .into_iter()
+            .map(|(entry, c)| {
+                let totp = entry.account.otp_type() == OtpType::Totp;
+                CodeView {
+                    id: entry.id,
+                    code: c.code.to_string(),
+                    remaining_ms: if totp {
+                        (c.remaining_secs * 1000 - ms % 1000) as f64
+                    } else {
+                        0.0
+                    },
+                    period_ms: if totp {
+                        (entry.account.period() * 1000) as f64
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect();
+        to_js(&views)
     }
 
     /// Moves an account to a position in the list (from 0).

@@ -1,10 +1,10 @@
-// The popup: the account list with rolling codes, adding accounts (text, secret, QR image, this page's
-// QR) and managing them. Codes come from the WebAssembly core; this page only reads the clock.
-import { Authbar, loadCodes, loadTools, prefetchTools } from './wasm.js';
-import { msg, loadVault, loadStart, saveVault, captureVisibleTab, watchStorage, popOut } from './ext.js';
+// The popup: the account list with rolling codes, managing the accounts, and the preview of what an
+// import would add. The Add view is add.js, Settings vault.js. Codes come from the WebAssembly core;
+// this page only reads the clock.
+import { Authbar, loadCodes, loadTools } from './wasm.js';
+import { msg, loadVault, loadStart, saveVault, watchStorage, popOut } from './ext.js';
 import { $, el, localize, showError, describe } from './dom.js';
 import * as vault from './vault.js';
-import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
 import { targetTab, fillCode, isToolbarPopup } from './tab.js';
 import * as clock from './clock.js';
 import { VirtualList } from './list.js';
@@ -405,10 +405,11 @@ function filter() {
   if (none) $('#no-match').textContent = msg('noMatch', $('#search').value.trim());
 }
 
-// ---- Adding ----
+// ---- The preview of an import ----
 
-function showPreview(preview, extraProblems = []) {
-  previewSite = null;
+/** Shows what an import would add; `site`: the host it was scanned from, which its accounts record. */
+function showPreview(preview, extraProblems = [], site = null) {
+  previewSite = site ?? null;
   closeAdd();
   vault.closeSettings();
   const list = $('#preview-list');
@@ -475,186 +476,22 @@ async function commit() {
   status(parts.join('. '));
 }
 
-function submitText(e) {
-  e.preventDefault();
-  const text = $('#add-text').value.trim();
-  const errorNode = $('#add-text-error');
-  showError(errorNode, '');
-  try {
-    // Anything with a scheme goes to the URI parser (which names a wrong scheme); the rest is a secret.
-    const bare = !text.includes('://');
-    // A bare secret without a name is named after the site the popup was opened on, shown in the form.
-    if (bare && tab?.host && !$('#add-issuer').value.trim() && !$('#add-name').value.trim()) $('#add-issuer').value = tab.host;
-    const preview = !bare
-      ? core.previewText(text)
-      : core.previewFields({
-        type: $('#add-type').value, secret: text, issuer: $('#add-issuer').value, name: $('#add-name').value,
-        algorithm: $('#add-algorithm').value, digits: $('#add-digits').value, period: $('#add-period').value,
-        counter: $('#add-counter').value,
-      });
-    if (bare && !$('#add-issuer').value.trim() && !$('#add-name').value.trim()) {
-      // The secret is fine, but a code without a name cannot be told apart from the next one: ask.
-      core.discard();
-      showError(errorNode, msg('nameNeeded'));
-      $('#add-name').setAttribute('aria-invalid', 'true');
-      $('#add-name').focus();
-      return;
-    }
-    showPreview(preview);
-  } catch (err) {
-    showError(errorNode, describe(err));
-    $('#add-text').setAttribute('aria-invalid', 'true');
-  }
-}
-
-async function importBlobs(files) {
-  if ($('#add').hidden) openAdd();
-  const errorNode = $('#qr-error');
-  showError(errorNode, '');
-  const errors = [];
-  let preview = null;
-  for (const file of files) {
-    const name = file.name || 'image';
-    if (file.size > MAX_BYTES) {
-      errors.push(msg('tooLarge', name, (file.size / 1048576).toFixed(1)));
-      continue;
-    }
-    try {
-      const { data, width, height } = await pixelsOf(file);
-      const tools = await loadTools();
-      // Several images add up to one preview.
-      preview = core.previewPayloads(tools.qrDecodeRgba(data, width, height), preview !== null);
-    } catch (err) {
-      if (err instanceof ImageError) errors.push(msg('notAnImage', name));
-      else if (err.code === 'no_qr') errors.push(msg('noQrInImage', name));
-      else errors.push(describe(err));
-    }
-  }
-  if (preview) showPreview(preview, errors);
-  else showError(errorNode, errors.join('\n'));
-}
-
-/** Scans the visible tab. `screenshot` lets tests inject the capture. */
-export async function scanPage(screenshot = null) {
-  if ($('#add').hidden) openAdd();
-  const errorNode = $('#qr-error');
-  showError(errorNode, '');
-  let dataUrl;
-  try {
-    dataUrl = screenshot ?? await captureVisibleTab();
-  } catch (err) {
-    // Protected pages (the browser's own, the extension store) say so; anything else is the missing
-    // toolbar click: activeTab is granted only by clicking Authbar's button on that tab.
-    const protectedPage = /cannot access|chrome:|edge:|about:|moz-extension:|webstore|addons\.mozilla/i.test(String(err?.message ?? err));
-    showError(errorNode, msg(protectedPage ? 'captureFailed' : 'captureNeedsClick'));
-    return;
-  }
-  const { data, width, height } = await pixelsOf(await blobOf(dataUrl));
-  let tools;
-  try {
-    tools = await loadTools();
-    showPreview(core.previewPayloads(tools.qrDecodeRgba(data, width, height), false));
-    previewSite = tab?.host ?? null;
-  } catch (err) {
-    if (err.code !== 'no_qr') { showError(errorNode, describe(err)); return; }
-    // Finder patterns at the edge of the capture: the code is there but cut off by the window.
-    showError(errorNode, msg(tools.qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
-    offerRegion({ data, width, height }, dataUrl);
-  }
-}
-
-/**
- * The fallback when a capture shows no code: the screenshot, on which the user drags a box around
- * the code; the box is cut from the capture at its full device-pixel resolution and decoded alone.
- */
-function offerRegion(pixels, dataUrl) {
-  const panel = $('#region');
-  const img = $('#region-image');
-  const box = $('#region-box');
-  img.src = dataUrl;
-  img.alt = msg('regionImage');
-  box.hidden = true;
-  showError($('#region-error'), '');
-  panel.hidden = false;
-  let start = null;
-  const point = (e) => {
-    const r = img.getBoundingClientRect();
-    return { x: Math.min(Math.max(e.clientX - r.left, 0), r.width), y: Math.min(Math.max(e.clientY - r.top, 0), r.height) };
-  };
-  img.parentElement.onpointerdown = (e) => {
-    e.preventDefault();
-    start = point(e);
-    img.parentElement.setPointerCapture(e.pointerId);
-  };
-  img.parentElement.onpointermove = (e) => {
-    if (!start) return;
-    const p = point(e);
-    Object.assign(box.style, { left: `${Math.min(start.x, p.x)}px`, top: `${Math.min(start.y, p.y)}px`, width: `${Math.abs(p.x - start.x)}px`, height: `${Math.abs(p.y - start.y)}px` });
-    box.hidden = false;
-  };
-  img.parentElement.onpointerup = (e) => {
-    if (!start) return;
-    const p = point(e);
-    const r = img.getBoundingClientRect();
-    // Shown scaled to the popup's width: map the box back to the capture's own pixels.
-    const sx = pixels.width / r.width, sy = pixels.height / r.height;
-    const x = Math.floor(Math.min(start.x, p.x) * sx), y = Math.floor(Math.min(start.y, p.y) * sy);
-    const w = Math.ceil(Math.abs(p.x - start.x) * sx), h = Math.ceil(Math.abs(p.y - start.y) * sy);
-    start = null;
-    decodeRegion(pixels, x, y, w, h);
-  };
-  $('#region-cancel').focus();
-}
-
-async function decodeRegion(pixels, x, y, w, h) {
-  if (w < 8 || h < 8) { showError($('#region-error'), msg('regionTooSmall')); return; }
-  const crop = new Uint8ClampedArray(w * h * 4);
-  for (let row = 0; row < h; row++) {
-    const from = ((y + row) * pixels.width + x) * 4;
-    crop.set(pixels.data.subarray(from, from + w * 4), row * w * 4);
-  }
-  try {
-    const tools = await loadTools();
-    const preview = core.previewPayloads(tools.qrDecodeRgba(crop, w, h), false);
-    $('#region').hidden = true;
-    showPreview(preview);
-    previewSite = tab?.host ?? null;
-  } catch (err) {
-    showError($('#region-error'), err.code === 'no_qr' ? msg('noQrInRegion') : describe(err));
-  }
-}
-
-/** Opens Add with nothing left from the last time: an old issuer, name or 8 digits would silently
- * give the next secret the wrong settings. */
-function openAdd() {
-  prefetchTools();
-  vault.closeSettings();
-  $('#region').hidden = true;
-  $('#text-form').reset();
-  $('#advanced').open = false;
-  $('#add-text').removeAttribute('aria-invalid');
-  $('#add-name').removeAttribute('aria-invalid');
-  showError($('#add-text-error'), '');
-  showError($('#qr-error'), '');
-  $('#add').hidden = false;
-  $('#toggle-add').setAttribute('aria-expanded', 'true');
-  $('#toggle-add').textContent = msg('close');
-  $('#add-text').focus();
-}
-
-function closeAdd() {
-  $('#add').hidden = true;
-  $('#toggle-add').setAttribute('aria-expanded', 'false');
-  $('#toggle-add').textContent = msg('add');
-}
+// The Add view (add.js, and images.js with it), loaded when first used: the first paint needs neither.
+let adding = null;           // add.js once loaded
+let addLoad = null;
+const addView = () => (addLoad ??= import('./add.js').then((module) => {
+  module.start({ core: () => core, tab: () => tab, showPreview });
+  adding = module;
+  return module;
+}));
+// Add cannot be open before add.js has loaded.
+const closeAdd = () => adding?.closeAdd();
 
 function wire() {
-  $('#toggle-add').addEventListener('click', () => ($('#add').hidden ? openAdd() : closeAdd()));
-  $('#text-form').addEventListener('submit', submitText);
-  $('#add-text').addEventListener('input', () => { showError($('#add-text-error'), ''); $('#add-text').removeAttribute('aria-invalid'); });
-  $('#add-name').addEventListener('input', () => $('#add-name').removeAttribute('aria-invalid'));
-  $('#add-file').addEventListener('change', async (e) => { await importBlobs([...e.target.files]); e.target.value = ''; });
-  $('#scan-page').addEventListener('click', () => scanPage());
+  $('#toggle-add').addEventListener('click', async () => {
+    const view = await addView();
+    if ($('#add').hidden) view.openAdd(); else view.closeAdd();
+  });
   $('#preview-commit').addEventListener('click', commit);
   $('#preview-cancel').addEventListener('click', () => { core.discard(); $('#preview').hidden = true; $('#toggle-add').focus(); });
   // A new search shows its matches from the top.
@@ -664,9 +501,6 @@ function wire() {
   $('#pop-out').addEventListener('click', async () => { await popOut(tab?.id); window.close(); });
   $('#accounts').addEventListener('keydown', onListKey);
   $('#accounts').addEventListener('focusin', (e) => { if (e.target.classList.contains('entry')) rove(e.target); });
-  $('#add-text').addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('#text-form').requestSubmit(); }
-  });
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     // The innermost open thing closes first; focus goes back to what opened it.
@@ -678,7 +512,6 @@ function wire() {
     else return;
     e.preventDefault();
   });
-  $('#region-cancel').addEventListener('click', () => { $('#region').hidden = true; $('#region-image').removeAttribute('src'); });
   $('#qr-close').addEventListener('click', () => { $('#qr-view').hidden = true; $('#qr-image').replaceChildren(); });
   $('#qr-view').addEventListener('keydown', (e) => { if (e.key === 'Escape') $('#qr-close').click(); });
   document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
@@ -687,11 +520,11 @@ function wire() {
     e.preventDefault();
     document.body.classList.remove('dragging');
     const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length) { if ($('#add').hidden) openAdd(); await importBlobs(files); }
+    if (files.length) await (await addView()).importBlobs(files);
   });
   document.addEventListener('paste', async (e) => {
     const files = [...(e.clipboardData?.items ?? [])].filter((i) => i.kind === 'file' && i.type.startsWith('image/')).map((i) => i.getAsFile());
-    if (files.length) { e.preventDefault(); if ($('#add').hidden) openAdd(); await importBlobs(files); }
+    if (files.length) { e.preventDefault(); await (await addView()).importBlobs(files); }
   });
 }
 
@@ -735,6 +568,6 @@ async function main() {
 
 main();
 // For tests and the benchmark: the scan entry point with an injected screenshot.
-globalThis.authbarScanPage = scanPage;
+globalThis.authbarScanPage = async (screenshot) => (await addView()).scanPage(screenshot);
 // For tests: the account views (no secrets) as the popup holds them.
 globalThis.authbarCore = () => core;

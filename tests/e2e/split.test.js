@@ -1,5 +1,6 @@
-// The wasm split (issue 12): opening the popup loads only the codes module; the tools module comes
-// when Add or Settings opens, and what it reads reaches the codes module's preview.
+// The split (issue 12): opening the popup loads only the codes module and the modules of the list;
+// the Add view and the tools module come when Add or Settings opens, and what the tools module reads
+// reaches the codes module's preview.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ async function watchRequests(context, page) {
   return paths;
 }
 
-test('the popup paints its codes with the codes module alone; Add loads the tools module, which reads a QR image', async () => {
+test('the popup paints its codes with the codes module alone; Add loads its view and the tools module, which reads a QR image', async () => {
   const { context, cleanup } = await launch();
   try {
     let page = await openPopup(context, T);
@@ -33,8 +34,11 @@ test('the popup paints its codes with the codes module alone; Add loads the tool
     assert.deepEqual(await shownCodes(page), [oathtool({ secret: RFC, time: T })]);
     assert.ok(requested.includes('/wasm/authbar_codes_bg.wasm'), requested.join(' '));
     assert.deepEqual(requested.filter((p) => p.includes('authbar_tools')), [], 'the tools module is not loaded to show codes');
+    assert.deepEqual(requested.filter((p) => ['/add.js', '/images.js'].includes(p)), [], 'the Add view is not loaded to show codes');
 
     await page.click('#toggle-add');
+    await page.waitForSelector('#add:not([hidden])');
+    assert.ok(requested.includes('/add.js') && requested.includes('/images.js'), requested.join(' '));
     await page.setInputFiles('#add-file', join(ROOT, 'tests/fixtures/qr-totp.png'));
     await page.waitForSelector('#preview:not([hidden])');
     assert.ok(requested.includes('/wasm/authbar_tools_bg.wasm'), requested.join(' '));

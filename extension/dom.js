@@ -15,6 +15,11 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** Text with a line break allowed after each "@": a long e-mail name wraps there, not mid-word. */
+export function breakAfterAt(text) {
+  return text.split(/(?<=@)/).flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part]));
+}
+
 /** Fills `data-i18n` texts, placeholders and labels from _locales. */
 export function localize(root = document) {
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = msg(node.dataset.i18n);

@@ -3,7 +3,7 @@
 // this page only reads the clock.
 import { Authbar, loadCodes, loadTools } from './wasm.js';
 import { msg, loadVault, loadStart, saveVault, watchStorage, popOut } from './ext.js';
-import { $, el, localize, showError, describe } from './dom.js';
+import { $, el, localize, showError, describe, breakAfterAt } from './dom.js';
 import * as vault from './vault.js';
 import { targetTab, fillCode, isToolbarPopup } from './tab.js';
 import * as clock from './clock.js';
@@ -120,7 +120,7 @@ function row(a) {
   // the whole name wraps rather than being cut.
   const entry = el('div', { className: 'entry', tabIndex: -1, title: label(a), attrs: { role: 'button', 'aria-describedby': 'copy-hint' } },
     el('span', { className: 'issuer' }, a.issuer ?? ''),
-    el('span', { className: 'name' }, a.name || (a.issuer ? '' : '—')),
+    el('span', { className: 'name' }, breakAfterAt(a.name || (a.issuer ? '' : '—'))),
     code,
     el('span', { className: 'copied-badge', attrs: { 'aria-hidden': 'true' } }));
   if (siteMatches.has(a.id)) entry.append(el('span', { className: 'site-badge' }, msg('forThisSite')));

@@ -1,7 +1,7 @@
 // The popup: the account list with rolling codes, managing the accounts, and the preview of what an
 // import would add. The Add view is add.js, Settings vault.js. Codes come from the WebAssembly core;
 // this page only reads the clock.
-import { Authbar, loadCodes, loadTools } from './wasm.js';
+import { openStored, loadCodes, loadTools } from './wasm.js';
 import { msg, loadVault, loadStart, saveVault, watchStorage, popOut } from './ext.js';
 import { $, el, localize, showError, describe, breakAfterAt } from './dom.js';
 import * as vault from './vault.js';
@@ -51,7 +51,7 @@ async function persist() {
 /** Loads stored text (after a failed write, or another popup's write), unlocked with a held key. */
 async function reload(text) {
   try {
-    const next = new Authbar(text);
+    const next = openStored(text);
     await vault.adopt(next);
     core = next;
     readonly = false;
@@ -102,7 +102,7 @@ function render() {
   // filter() makes every row afresh; their codes, computed as they are placed, set the next change.
   recomputeAt = Infinity;
   computedAt = Date.now();
-  const accounts = readonly || core.locked ? [] : core.accounts();
+  const accounts = readonly || core.locked ? [] : core.listed();
   // The accounts of the tab's site first (the core decides which), then the rest in the user's order.
   siteMatches = new Map(accounts.length && tab?.host ? core.matching(tab.host).map((m) => [m.id, m.how]) : []);
   const rank = new Map([...siteMatches.keys()].map((id, i) => [id, i]));
@@ -538,7 +538,7 @@ async function main() {
   clock.init(stored.settings.clockCorrection);
   if (tab?.origin) $('#copy-hint').textContent = msg('copyHintFill');
   try {
-    core = new Authbar(stored.vault);
+    core = openStored(stored.vault);
   } catch (err) {
     // Never overwrite what we cannot read: no writes happen in read-only mode.
     readonly = true;

@@ -308,7 +308,7 @@ function plainExport() {
 /** Lists the accounts to pick for a Google Authenticator export (all picked). */
 function startMigration() {
   const list = $('#migration-list');
-  list.replaceChildren(...app.core().accounts().map((a) => el('li', {}, el('label', {},
+  list.replaceChildren(...app.core().listed().map((a) => el('li', {}, el('label', {},
     el('input', { type: 'checkbox', checked: true, value: String(a.id) }), ' ', [a.issuer, a.name].filter(Boolean).join(' – ')))));
   showError($('#migration-error'), '');
   $('#migration-form').hidden = false;

@@ -4,7 +4,19 @@
 // The two share nothing in memory: tools hand their results to `Authbar` as text.
 import initCodes from './wasm/authbar_codes.js';
 
+import { Authbar } from './wasm/authbar_codes.js';
+
 export { Authbar, estimateSkew, nextProbeAt } from './wasm/authbar_codes.js';
+
+const utf8 = new TextEncoder();
+
+/**
+ * The core over a stored vault text (null or undefined: none yet). The text crosses as UTF-8 bytes, copied at
+ * once: wasm-bindgen copies a string character by character (7 ms for 5,000 accounts' megabyte).
+ */
+export function openStored(text) {
+  return new Authbar(text == null ? null : utf8.encode(text));
+}
 
 /** Compiles the codes module (popup.html preloads its bytes). */
 export async function loadCodes() {

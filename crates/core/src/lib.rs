@@ -51,6 +51,7 @@ pub mod sealed;
 mod secret;
 pub mod site;
 pub mod skew;
+mod stored;
 pub mod uri;
 pub mod vault;
 
@@ -63,4 +64,5 @@ pub use params::{Coded, Params};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use sealed::{DataKey, KdfParams, SealedError, SealedVault};
 pub use secret::{Secret, SecretError};
+pub use stored::{Stored, StoredError};
 pub use vault::{Added, Vault, VaultError};

@@ -24,7 +24,7 @@ mod view;
 pub use preview::{
     BatchView, Choice, CommitError, Incoming, Preview, Problem, Selection, SkippedView, Status,
 };
-pub use view::{AccountView, EntryView};
+pub use view::{AccountView, EntryView, ListedView};
 
 /// The schema this code reads and writes.
 pub const SCHEMA: u32 = 2;
@@ -257,6 +257,21 @@ impl Vault {
                 id: e.id,
                 account: AccountView::from(&e.account),
                 site: e.site.clone(),
+            })
+            .collect()
+    }
+
+    /// Every entry as the account list shows it, in the user's order: [`Vault::views`] without the
+    /// fields a row does not show, and without copying the names.
+    pub fn listed(&self) -> Vec<ListedView<'_>> {
+        self.entries
+            .iter()
+            .map(|e| ListedView {
+                id: e.id,
+                otp_type: e.account.otp_type(),
+                issuer: e.account.issuer(),
+                name: e.account.name(),
+                site: e.site.as_deref(),
             })
             .collect()
     }

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
 use authbar_core::sealed::{self, DataKey, KdfParams, SealedError, SealedVault};
-use authbar_core::{Vault, import_text};
+use authbar_core::{Stored, StoredError, Vault, VaultError, import_text};
 
 /// Small Argon2id costs: the format, not the cost, is under test (the default is checked once).
 const FAST: KdfParams = KdfParams {
@@ -358,4 +358,81 @@ fn default_parameters_are_accepted_and_open() {
         .unlock("pass word")
         .unwrap();
     assert_eq!(k, key);
+}
+
+/// What the popup did before `Stored::read`: ask `is_sealed`, then read the text as that.
+fn read_as_before(text: &str) -> Result<Stored, StoredError> {
+    if SealedVault::is_sealed(text) {
+        SealedVault::parse(text)
+            .map(Stored::Sealed)
+            .map_err(StoredError::Sealed)
+    } else {
+        Vault::from_json(text)
+            .map(Stored::Plain)
+            .map_err(StoredError::Plain)
+    }
+}
+
+#[test]
+fn a_stored_text_reads_as_plain_or_sealed_exactly_as_is_sealed_decides() {
+    let (sealed, _) = sealed_text("pass word");
+    let plain = vault().to_json();
+    // The same fields in another order, and pretty-printed: no longer "{"format"" at the start.
+    let mut reordered: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&sealed).unwrap();
+    let format = reordered.remove("format").unwrap();
+    reordered.insert("format".into(), format);
+    let reordered = serde_json::to_string_pretty(&reordered).unwrap();
+    let texts = [
+        plain.clone(),
+        format!("  \n{plain}"),
+        sealed.clone(),
+        format!("\n  {sealed}"),
+        reordered,
+        sealed[..sealed.len() / 2].to_string(),
+        r#"{"format":"something-else","version":1}"#.to_string(),
+        r#"{"schema":1,"nextId":1,"entries":[],"format":"authbar-vault"}"#.to_string(),
+        r#"{"schema":99,"nextId":1,"entries":[]}"#.to_string(),
+        plain[..plain.len() - 1].to_string(),
+        "not json".to_string(),
+        String::new(),
+    ];
+    let outcome = |r: Result<Stored, StoredError>| match r {
+        Ok(Stored::Plain(v)) => format!("plain {}", v.to_json()),
+        Ok(Stored::Sealed(s)) => format!("sealed {}", s.to_text()),
+        Err(e) => format!("{e:?}"),
+    };
+    for text in &texts {
+        assert_eq!(
+            outcome(Stored::read(text)),
+            outcome(read_as_before(text)),
+            "{text:.80}"
+        );
+    }
+    assert!(matches!(Stored::read(&plain), Ok(Stored::Plain(_))));
+    assert!(matches!(Stored::read(&texts[4]), Ok(Stored::Sealed(_))));
+    assert!(matches!(
+        Stored::read(&texts[8]),
+        Err(StoredError::Plain(VaultError::FutureSchema { found: 99 }))
+    ));
+}
+
+#[test]
+fn a_stored_text_given_as_bytes_reads_the_same_and_other_bytes_are_a_damaged_list() {
+    let (sealed, _) = sealed_text("pass word");
+    let plain = vault().to_json();
+    assert!(matches!(Stored::read_utf8(plain.as_bytes()), Ok(Stored::Plain(v)) if v == vault()));
+    assert!(matches!(
+        Stored::read_utf8(sealed.as_bytes()),
+        Ok(Stored::Sealed(_))
+    ));
+    let mut bytes = plain.into_bytes();
+    bytes[20] = 0xff;
+    match Stored::read_utf8(&bytes) {
+        Err(StoredError::Plain(e)) => {
+            assert_eq!(e.code(), "vault_corrupt");
+            assert!(e.to_string().contains("not UTF-8 text (byte 21)"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

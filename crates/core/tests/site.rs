@@ -88,3 +88,34 @@ fn a_bad_site_or_entry_is_refused_by_name() {
     );
     assert_eq!(v.matching("").unwrap_err().code(), "bad_site");
 }
+
+#[test]
+fn the_listed_entries_are_the_views_id_type_issuer_name_and_site_and_nothing_more() {
+    let mut v = vault();
+    v.set_site(2, Some("ib.bank.example")).unwrap();
+    let hotp = "otpauth://hotp/nameless?secret=JBSWY3DPEHPK3PXP&counter=7";
+    v.add(import_text(hotp).unwrap().accounts);
+    let listed = v.listed();
+    let views = v.views();
+    assert_eq!(listed.len(), views.len());
+    for (l, e) in listed.iter().zip(&views) {
+        assert_eq!(
+            (l.id, l.otp_type, l.issuer, l.name, l.site),
+            (
+                e.id,
+                e.account.otp_type,
+                e.account.issuer.as_deref(),
+                e.account.name.as_str(),
+                e.site.as_deref()
+            )
+        );
+    }
+    assert_eq!(
+        serde_json::to_string(&listed[1]).unwrap(),
+        r#"{"id":2,"type":"totp","issuer":"Bank","name":"carol","site":"ib.bank.example"}"#
+    );
+    assert_eq!(
+        serde_json::to_string(&listed[3]).unwrap(),
+        r#"{"id":4,"type":"hotp","issuer":null,"name":"nameless","site":null}"#
+    );
+}

@@ -54,7 +54,7 @@ fn text_import_preview_commit_and_codes() {
     );
     // Stored text round-trips.
     let text = a.to_json().unwrap();
-    let mut again = Authbar::new(Some(text.clone())).unwrap();
+    let mut again = Authbar::new(Some(text.clone().into())).unwrap();
     assert_eq!(again.to_json().unwrap(), text);
 }
 
@@ -99,6 +99,13 @@ fn errors_carry_codes() {
         code_of(Authbar::new(Some("{".into())).unwrap_err()),
         "vault_corrupt"
     );
+    // The stored text crosses as UTF-8 bytes; others are a damaged list, named where they break.
+    let err = Authbar::new(Some(b"{\"schema\":1,\xff}".to_vec())).unwrap_err();
+    assert_eq!(
+        get(&get(&err, "params"), "detail").as_string().unwrap(),
+        "it is not UTF-8 text (byte 13)"
+    );
+    assert_eq!(code_of(err), "vault_corrupt");
 }
 
 #[wasm_bindgen_test]
@@ -115,6 +122,15 @@ fn hotp_rename_remove_and_selection() {
         "My Bank"
     );
     assert_eq!(get(&accounts.get(0), "counter").as_string().unwrap(), "1");
+    // The list's view: the row's fields alone.
+    let listed = Array::from(&a.listed().unwrap());
+    assert_eq!(
+        js_sys::JSON::stringify(&listed.get(0))
+            .unwrap()
+            .as_string()
+            .unwrap(),
+        r#"{"id":1,"type":"hotp","issuer":"My Bank","name":"carol","site":null}"#
+    );
     // A preview of two; only the second is chosen.
     let export = "otpauth-migration://offline?data=CjcKFKy1UUMiPb5q0qsEJttt64eL2GqCEhF1c2VyMEBleGFtcGxlLmNvbRoGR2l0SHViIAEoATACCjcKFDf7bndpBukrCC3TvISDrDeZ7hcrEhF1c2VyMUBleGFtcGxlLmNvbRoGR29vZ2xlIAEoATACCjUKFJes3JZFboRSTnVA%2FJOFmKQtgG2kEhF1c2VyMkBleGFtcGxlLmNvbRoEQmFuayACKAIwAhABGAEo87jVsQQ%3D";
     let preview = a.preview_text(export).unwrap();
@@ -156,9 +172,10 @@ fn passphrase_lock_unlock_and_their_error_codes() {
     assert_ne!(a.to_json().unwrap(), stored);
 
     // A new popup: locked until the passphrase or the held key opens it.
-    let mut b = Authbar::new(Some(stored.clone())).unwrap();
+    let mut b = Authbar::new(Some(stored.clone().into())).unwrap();
     assert!(b.protected() && b.locked());
     assert_eq!(code_of(b.accounts().unwrap_err()), "locked");
+    assert_eq!(code_of(b.listed().unwrap_err()), "locked");
     assert_eq!(code_of(b.to_json().unwrap_err()), "locked");
     assert_eq!(
         code_of(b.unlock("wrong passphrase").unwrap_err()),
@@ -183,7 +200,7 @@ fn passphrase_lock_unlock_and_their_error_codes() {
     b.change_passphrase("correct horse battery", "new passphrase")
         .unwrap();
     let changed = b.to_json().unwrap();
-    let mut c = Authbar::new(Some(changed)).unwrap();
+    let mut c = Authbar::new(Some(changed.into())).unwrap();
     c.unlock_with_key(&held).unwrap();
     assert_eq!(
         code_of(c.remove_passphrase("correct horse battery").unwrap_err()),
@@ -195,17 +212,17 @@ fn passphrase_lock_unlock_and_their_error_codes() {
 
     // Damage and the future are refused with their codes.
     assert_eq!(
-        code_of(Authbar::new(Some(stored[..stored.len() - 30].to_string())).unwrap_err()),
+        code_of(Authbar::new(Some(stored[..stored.len() - 30].into())).unwrap_err()),
         "sealed_corrupt"
     );
     let future = stored.replacen("\"version\": 1", "\"version\": 7", 1);
     assert_eq!(
-        code_of(Authbar::new(Some(future)).unwrap_err()),
+        code_of(Authbar::new(Some(future.into())).unwrap_err()),
         "sealed_future_version"
     );
     assert_eq!(
         code_of(
-            Authbar::new(Some(stored))
+            Authbar::new(Some(stored.into()))
                 .unwrap()
                 .unlock_with_key("AAAA")
                 .unwrap_err()

@@ -64,6 +64,24 @@ pub struct EntryView {
     pub site: Option<String>,
 }
 
+/// An entry as the account list shows and searches it: its id, type, issuer, name and site, borrowed
+/// from the vault (`{"id":3,"type":"totp","issuer":"ACME","name":"alice","site":null}`). The popup
+/// lists every entry each time it opens, so this carries nothing more; [`EntryView`] has every field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedView<'a> {
+    /// The entry's id.
+    pub id: u64,
+    /// TOTP or HOTP (an HOTP row has a "next code" button).
+    #[serde(rename = "type")]
+    pub otp_type: OtpType,
+    /// The issuer, if any.
+    pub issuer: Option<&'a str>,
+    /// The account name.
+    pub name: &'a str,
+    /// The site it was added or filled from, if any.
+    pub site: Option<&'a str>,
+}
+
 /// Whether two accounts carry the same issuer and name (whatever their secrets): the accounts a user
 /// cannot tell apart in a list (issue 9, item 5).
 pub(crate) fn same_label(a: &Account, b: &Account) -> bool {

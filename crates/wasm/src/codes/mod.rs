@@ -5,7 +5,7 @@
 //! No QR decoder or encoder, image code or importer of other apps' files is linked in.
 
 use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
-use authbar_core::{OtpType, Vault};
+use authbar_core::{OtpType, Stored, StoredError, Vault};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -78,26 +78,25 @@ pub struct Authbar {
 
 #[wasm_bindgen]
 impl Authbar {
-    /// Loads the stored text (`null` or `undefined`: a new, empty list). An encrypted vault loads
+    /// Loads the stored text, as UTF-8 bytes (`TextEncoder.encode`: a string would cross one
+    /// character at a time; `null` or `undefined`: a new, empty list). An encrypted vault loads
     /// locked. A list written by a newer version throws an error with code `vault_future_schema` or
     /// `sealed_future_version`, a damaged one `vault_corrupt` or `sealed_corrupt`; the caller must
     /// not overwrite it.
     #[wasm_bindgen(constructor)]
-    pub fn new(stored: Option<String>) -> Result<Authbar, JsValue> {
+    pub fn new(stored: Option<Vec<u8>>) -> Result<Authbar, JsValue> {
         let mut authbar = Authbar {
             vault: None,
             sealed: None,
             key: None,
             pending: Pending::default(),
         };
-        match stored {
+        match stored.as_deref().map(Stored::read_utf8) {
             None => authbar.vault = Some(Vault::new()),
-            Some(text) if SealedVault::is_sealed(&text) => {
-                authbar.sealed = Some(SealedVault::parse(&text).map_err(|e| to_js_error(&e))?);
-            }
-            Some(text) => {
-                authbar.vault = Some(Vault::from_json(&text).map_err(|e| to_js_error(&e))?);
-            }
+            Some(Ok(Stored::Plain(vault))) => authbar.vault = Some(vault),
+            Some(Ok(Stored::Sealed(sealed))) => authbar.sealed = Some(sealed),
+            Some(Err(StoredError::Plain(e))) => return Err(to_js_error(&e)),
+            Some(Err(StoredError::Sealed(e))) => return Err(to_js_error(&e)),
         }
         Ok(authbar)
     }
@@ -113,6 +112,12 @@ impl Authbar {
     /// The accounts, without secrets.
     pub fn accounts(&self) -> Result<JsValue, JsValue> {
         to_js(&self.vault()?.views())
+    }
+
+    /// The accounts as the list shows and searches them (`{id, type, issuer, name, site}`): what the
+    /// popup asks for each time it opens, so it is `accounts()` without the other fields.
+    pub fn listed(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.vault()?.listed())
     }
 
     /// How many accounts there are (0 while locked), without listing them.

@@ -1,0 +1,64 @@
+//! The text the extension stores, read: a plain account list, or a sealed vault still to unlock.
+
+use crate::sealed::{SealedError, SealedVault};
+use crate::vault::{Vault, VaultError};
+
+/// A stored text, read.
+#[derive(Debug)]
+pub enum Stored {
+    /// A plain account list.
+    Plain(Vault),
+    /// A sealed vault: its passphrase or the held data key opens it.
+    Sealed(SealedVault),
+}
+
+/// Why a stored text could not be read: as a plain account list, or as the sealed vault it claims
+/// to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredError {
+    /// Not a sealed vault, and not a readable account list.
+    Plain(VaultError),
+    /// A sealed vault that cannot be read.
+    Sealed(SealedError),
+}
+
+impl Stored {
+    /// Reads a stored text given as UTF-8 bytes, as [`Stored::read`] does; bytes that are not UTF-8
+    /// are a damaged list. (The popup hands its 1 MB vault over as bytes: a string crosses into the
+    /// wasm one character at a time.)
+    pub fn read_utf8(bytes: &[u8]) -> Result<Stored, StoredError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            StoredError::Plain(VaultError::Corrupt {
+                detail: format!("it is not UTF-8 text (byte {})", e.valid_up_to() + 1),
+            })
+        })?;
+        Stored::read(text)
+    }
+
+    /// Reads a stored text: a sealed vault when [`SealedVault::is_sealed`] says so, otherwise an
+    /// account list ([`Vault::from_json`]).
+    ///
+    /// A plain list, what most popups open, is parsed once. A text that parses as an account list is
+    /// not sealed (the list refuses unknown fields such as `format`), so `is_sealed`, which scans the
+    /// whole text, is asked only when the text begins like a sealed vault or fails as a list.
+    pub fn read(text: &str) -> Result<Stored, StoredError> {
+        let sealed = |text| {
+            SealedVault::parse(text)
+                .map(Stored::Sealed)
+                .map_err(StoredError::Sealed)
+        };
+        let head: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(10)
+            .collect();
+        if head.starts_with("{\"format\"") && SealedVault::is_sealed(text) {
+            return sealed(text);
+        }
+        match Vault::from_json(text) {
+            Ok(vault) => Ok(Stored::Plain(vault)),
+            Err(_) if SealedVault::is_sealed(text) => sealed(text),
+            Err(e) => Err(StoredError::Plain(e)),
+        }
+    }
+}

@@ -2,17 +2,16 @@
 // vault, unlocking, the codes, adding from text), and `tools` (QR decoding and drawing, other apps'
 // export files), fetched and compiled only when Add or Settings opens or a tool is first used.
 // The two share nothing in memory: tools hand their results to `Authbar` as text.
-import initCodes from './wasm/authbar_codes.js';
-
-import { Authbar } from './wasm/authbar_codes.js';
+import initCodes, { Authbar } from './wasm/authbar_codes.js';
 
 export { Authbar, estimateSkew, nextProbeAt } from './wasm/authbar_codes.js';
 
 const utf8 = new TextEncoder();
 
 /**
- * The core over a stored vault text (null or undefined: none yet). The text crosses as UTF-8 bytes, copied at
- * once: wasm-bindgen copies a string character by character (7 ms for 5,000 accounts' megabyte).
+ * The core over a stored vault text (null or undefined: none yet). The text crosses as UTF-8 bytes,
+ * copied at once: wasm-bindgen copies a string one character at a time in JavaScript, several ms for
+ * the megabyte of 5,000 accounts.
  */
 export function openStored(text) {
   return new Authbar(text == null ? null : utf8.encode(text));

@@ -1,5 +1,7 @@
 //! The text the extension stores, read: a plain account list, or a sealed vault still to unlock.
 
+use zeroize::Zeroize;
+
 use crate::sealed::{SealedError, SealedVault};
 use crate::vault::{Vault, VaultError};
 
@@ -23,16 +25,18 @@ pub enum StoredError {
 }
 
 impl Stored {
-    /// Reads a stored text given as UTF-8 bytes, as [`Stored::read`] does; bytes that are not UTF-8
-    /// are a damaged list. (The popup hands its 1 MB vault over as bytes: a string crosses into the
-    /// wasm one character at a time.)
-    pub fn read_utf8(bytes: &[u8]) -> Result<Stored, StoredError> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            StoredError::Plain(VaultError::Corrupt {
+    /// Reads a stored text given as UTF-8 bytes, as [`Stored::read`] does, then wipes the bytes (a
+    /// plain list holds the secrets). Bytes that are not UTF-8 are a damaged list. (The popup hands
+    /// its vault over as bytes: a string crosses into the wasm one character at a time.)
+    pub fn read_utf8(mut bytes: Vec<u8>) -> Result<Stored, StoredError> {
+        let read = match std::str::from_utf8(&bytes) {
+            Ok(text) => Stored::read(text),
+            Err(e) => Err(StoredError::Plain(VaultError::Corrupt {
                 detail: format!("it is not UTF-8 text (byte {})", e.valid_up_to() + 1),
-            })
-        })?;
-        Stored::read(text)
+            })),
+        };
+        bytes.zeroize();
+        read
     }
 
     /// Reads a stored text: a sealed vault when [`SealedVault::is_sealed`] says so, otherwise an

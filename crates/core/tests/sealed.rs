@@ -421,14 +421,16 @@ fn a_stored_text_reads_as_plain_or_sealed_exactly_as_is_sealed_decides() {
 fn a_stored_text_given_as_bytes_reads_the_same_and_other_bytes_are_a_damaged_list() {
     let (sealed, _) = sealed_text("pass word");
     let plain = vault().to_json();
-    assert!(matches!(Stored::read_utf8(plain.as_bytes()), Ok(Stored::Plain(v)) if v == vault()));
+    assert!(
+        matches!(Stored::read_utf8(plain.clone().into_bytes()), Ok(Stored::Plain(v)) if v == vault())
+    );
     assert!(matches!(
-        Stored::read_utf8(sealed.as_bytes()),
+        Stored::read_utf8(sealed.into_bytes()),
         Ok(Stored::Sealed(_))
     ));
     let mut bytes = plain.into_bytes();
     bytes[20] = 0xff;
-    match Stored::read_utf8(&bytes) {
+    match Stored::read_utf8(bytes) {
         Err(StoredError::Plain(e)) => {
             assert_eq!(e.code(), "vault_corrupt");
             assert!(e.to_string().contains("not UTF-8 text (byte 21)"), "{e}");

@@ -91,7 +91,7 @@ impl Authbar {
             key: None,
             pending: Pending::default(),
         };
-        match stored.as_deref().map(Stored::read_utf8) {
+        match stored.map(Stored::read_utf8) {
             None => authbar.vault = Some(Vault::new()),
             Some(Ok(Stored::Plain(vault))) => authbar.vault = Some(vault),
             Some(Ok(Stored::Sealed(sealed))) => authbar.sealed = Some(sealed),

@@ -403,15 +403,20 @@ impl SealedVault {
             Ok(probe) => {
                 matches!(probe.format, Some(serde_json::Value::String(f)) if f == FORMAT)
             }
-            Err(_) => {
-                let head: String = text
-                    .chars()
-                    .take(200)
-                    .filter(|c| !c.is_whitespace())
-                    .collect();
-                head.starts_with(&format!("{{\"format\":\"{FORMAT}\""))
-            }
+            Err(_) => Self::begins_sealed(text),
         }
+    }
+
+    /// Whether the text begins as a sealed vault does, `{"format":"authbar-vault"` with any
+    /// whitespace between (cut short or not; nothing after it is read).
+    pub(crate) fn begins_sealed(text: &str) -> bool {
+        let prefix = format!("{{\"format\":\"{FORMAT}\"");
+        let head: String = text
+            .chars()
+            .take(200)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        head.starts_with(&prefix)
     }
 
     /// Reads the text. A newer version is refused before anything else is read.

@@ -51,12 +51,7 @@ impl Stored {
                 .map(Stored::Sealed)
                 .map_err(StoredError::Sealed)
         };
-        let head: String = text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .take(10)
-            .collect();
-        if head.starts_with("{\"format\"") && SealedVault::is_sealed(text) {
+        if SealedVault::begins_sealed(text) && SealedVault::is_sealed(text) {
             return sealed(text);
         }
         match Vault::from_json(text) {

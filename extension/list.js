@@ -5,7 +5,7 @@
 // keeps its focus while the list scrolls around it.
 
 const ESTIMATE = 58;   // px: a row's height before it is measured (one line of name, one of issuer)
-const MARGIN = 800;    // px of rows kept above and below the viewport
+const MARGIN = 800;    // px of rows kept above and below the viewport (none for the first paint)
 
 export class VirtualList {
   /**
@@ -23,6 +23,8 @@ export class VirtualList {
     this.first = 0;
     this.last = -1;
     this.pending = false;
+    // The first paint makes only the rows in view; the margin's rows follow in the next frame.
+    this.margin = 0;
     const schedule = () => {
       if (this.pending) return;
       this.pending = true;
@@ -50,6 +52,10 @@ export class VirtualList {
     this.first = 0;
     this.last = -1;
     this.update();
+    if (this.margin === 0) {
+      this.margin = MARGIN;
+      requestAnimationFrame(() => this.update());
+    }
   }
 
   /** The position of an item among those shown, or -1. */
@@ -71,11 +77,11 @@ export class VirtualList {
     return this.heights.get(this.items[i].id) ?? ESTIMATE;
   }
 
-  /** Renders the rows between `from` and `to` px of the list (the viewport and its margins). */
+  /** Renders the rows in the viewport and its margins. */
   update() {
     const top = this.ul.getBoundingClientRect().top;
-    const from = -top - MARGIN;
-    const to = -top + innerHeight + MARGIN;
+    const from = -top - this.margin;
+    const to = -top + innerHeight + this.margin;
     let y = 0;
     let first = this.items.length;
     let last = -1;

@@ -108,7 +108,6 @@ function render() {
   const rank = new Map([...siteMatches.keys()].map((id, i) => [id, i]));
   const at = (a) => rank.get(a.id) ?? rank.size;
   ordered = rank.size ? [...accounts].sort((a, b) => at(a) - at(b)) : accounts;
-  for (const a of ordered) a.searchText = label(a).toLowerCase();
   $('#empty').hidden = readonly || core.locked || accounts.length > 0;
   $('#search').hidden = accounts.length < SEARCH_FROM;
   filter();
@@ -395,9 +394,12 @@ async function showAccountQr(a) {
 }
 
 /** Shows the accounts whose issuer or name holds the search text (all of them without one). */
+/** What a search matches in an account: its label in lower case (made at the first search). */
+const searchText = (a) => (a.searchText ??= label(a).toLowerCase());
+
 function filter() {
   const q = $('#search').value.trim().toLowerCase();
-  const shown = q === '' ? ordered : ordered.filter((a) => a.searchText.includes(q));
+  const shown = q === '' ? ordered : ordered.filter((a) => searchText(a).includes(q));
   list.set(shown);
   rove(null);
   const none = q !== '' && shown.length === 0;
@@ -561,6 +563,8 @@ async function main() {
   document.body.classList.remove('loading');
   document.body.classList.add('ready');
   everySecond();
+  // Search text for every account, made while the popup is idle, so the first keystroke needn't.
+  if (ordered.length >= SEARCH_FROM) requestIdleCallback(() => ordered.forEach(searchText));
   // The clock check runs after the first paint; a correction recomputes the codes.
   clock.start(tab, () => { recomputeAt = 0; tick(); });
   if (core?.locked) $('#unlock-passphrase').focus();

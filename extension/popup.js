@@ -393,10 +393,10 @@ async function showAccountQr(a) {
   }
 }
 
-/** Shows the accounts whose issuer or name holds the search text (all of them without one). */
 /** What a search matches in an account: its label in lower case (made at the first search). */
 const searchText = (a) => (a.searchText ??= label(a).toLowerCase());
 
+/** Shows the accounts whose issuer or name holds the search text (all of them without one). */
 function filter() {
   const q = $('#search').value.trim().toLowerCase();
   const shown = q === '' ? ordered : ordered.filter((a) => searchText(a).includes(q));

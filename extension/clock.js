@@ -6,7 +6,7 @@
 import { estimateSkew, nextProbeAt } from './wasm.js';
 import { msg, loadSettings, saveSettings } from './ext.js';
 import { $, el } from './dom.js';
-import { apiTimeSample, dateSample } from './tab.js';
+import { apiTimeSample, askAccess, dateSample } from './tab.js';
 
 const API_SAMPLES = 3;
 const DATE_SAMPLES = 6;
@@ -95,10 +95,34 @@ export function init(stored) {
 export async function start(tab, changed) {
   onChange = changed;
   show(null);
-  if (!tab?.origin) return;
+  if (tab?.origin) await check(tab);
+}
+
+async function check(tab) {
   try {
     show(await measure(tab), tab.host);
-  } catch {
-    // A site without a readable time (an error page, a blocked request): nothing to say.
+  } catch (err) {
+    // The page refused the request and the site's permission is not given: offer to ask for it.
+    if (err?.code === 'needs_access') offerAccess(tab);
+    // Otherwise a site without a readable time (an error page, a blocked request): nothing to say.
   }
+}
+
+/** Says why the clock is not checked, with a button that asks for the site's permission and checks. */
+function offerAccess(tab) {
+  const box = $('#clock');
+  const allow = el('button', { type: 'button', className: 'link', id: 'clock-allow', textContent: msg('clockAllow') });
+  allow.onclick = () => {
+    // The request must come first in the click: nothing may be awaited before it.
+    askAccess(tab.origin).then((given) => {
+      if (given) return check(tab);
+      box.replaceChildren(el('p', {}, msg('clockRefused', tab.host)));
+      return undefined;
+    }, () => box.replaceChildren(el('p', {}, msg('clockRefused', tab.host))));
+    allow.disabled = true;
+  };
+  box.replaceChildren(el('p', {}, msg('clockNeedsAccess', tab.host)), allow);
+  box.className = 'notice';
+  box.dataset.source = 'none';
+  box.hidden = false;
 }

@@ -1,7 +1,8 @@
 // The page in the tab the popup was opened on: its site, a code filled into it, and its clock.
 // Everything here goes through `activeTab` (granted for that tab by the toolbar click or the keyboard
 // shortcut) and `scripting`: no host permission. Only the clock check, on a page that refuses the
-// in-page request, asks for one origin's permission, at that moment (`optional_host_permissions`).
+// in-page request, offers to ask for one origin's permission (`optional_host_permissions`), which the
+// user gives with a click.
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -95,20 +96,39 @@ export async function dateSample(tab, atMs) {
     const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: timedDate, args: [atMs, tab.origin] });
     answer = result?.result;
   } catch {
-    answer = await dateFromHere(tab.origin, atMs);
+    // The page cannot be scripted: asked from here below.
   }
+  // No answer from the page (it cannot be scripted, or its request failed: Chromium then gives no
+  // result rather than an error): the popup asks the site itself, when it may.
+  answer ??= await dateFromHere(tab.origin, atMs);
   const serverMs = Date.parse(answer?.date ?? '');
   if (!Number.isFinite(serverMs)) throw Object.assign(new Error('no Date header'), { code: 'no_time_samples' });
   return { sentMs: answer.sentMs, receivedMs: answer.receivedMs, serverMs, resolutionMs: 1000 };
 }
 
-/** The same request from the popup, with the origin's permission (asked for once, on request). */
+/** The host permission that lets the popup itself ask `origin` (match patterns take no port). */
+const accessTo = (origin) => {
+  const { protocol, hostname } = new URL(origin);
+  return { origins: [`${protocol}//${hostname}/*`] };
+};
+
+/**
+ * The same request from the popup, when the site's permission was given. Without it this throws
+ * `needs_access`: a browser asks the user only during a click (`askAccess`), never in the background.
+ */
 async function dateFromHere(origin, atMs) {
-  const origins = [`${origin}/*`];
-  if (!(await api.permissions.contains({ origins })) && !(await api.permissions.request({ origins }))) {
-    throw Object.assign(new Error('no permission'), { code: 'no_time_samples' });
+  if (!(await api.permissions.contains(accessTo(origin)))) {
+    throw Object.assign(new Error('no permission for the site'), { code: 'needs_access' });
   }
   return timedDate(atMs, origin);
+}
+
+/**
+ * Asks the user for the site's permission (true when given). Call it straight from a click handler,
+ * with nothing awaited before it: browsers refuse the request outside a user gesture.
+ */
+export function askAccess(origin) {
+  return api.permissions.request(accessTo(origin));
 }
 
 /**

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SHOTS, launch, openPopup, addText, confirmPreview, oathtool, storedVault, axeViolations } from './harness.js';
+import { ROOT, SHOTS, launch, openPopup, extensionId, loaded, addText, confirmPreview, oathtool, storedVault, axeViolations } from './harness.js';
 
 const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const WORK = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -24,9 +24,18 @@ const PAGES = {
   '/two': '<input name="otp_a" placeholder="code"><input name="otp_b" placeholder="code">',
 };
 
-/** A page server. `skewMs` shifts its Date header (as a site with a wrong clock would). */
-function pageServer(skewMs = 0) {
+/**
+ * A page server. `skewMs` shifts its Date header (as a site with a wrong clock would); with
+ * `refuseOwnPage` its own pages' requests fail (as a page whose service worker or firewall drops
+ * them), while other origins' (the popup's) are answered.
+ */
+function pageServer(skewMs = 0, { refuseOwnPage = false } = {}) {
   const server = createServer((req, res) => {
+    // The page's own requests name it as their referrer; the popup's come from the extension.
+    if (refuseOwnPage && req.method === 'HEAD' && req.headers.referer?.startsWith(`http://${req.headers.host}/`)) {
+      req.socket.destroy();
+      return;
+    }
     res.setHeader('Date', new Date(Date.now() + skewMs).toUTCString());
     const page = PAGES[req.url];
     res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
@@ -141,6 +150,62 @@ test('a site\'s Date header gives its clock to below a second: 20.4 s behind is 
     await popup.close();
   } finally {
     skewed.server.close();
+  }
+});
+
+/**
+ * The popup for the tab of `page`, with the browser's permission calls watched: `contains` is false
+ * until a request is granted, and `request` answers `answer` (as the user would) and records whether
+ * it came during a user gesture (`window.accessAsked`). A browser refuses it outside one.
+ */
+async function popupWatchingAccess(page, answer) {
+  const probe = await openPopup(context);
+  const id = await tabIdOf(probe, page);
+  await probe.close();
+  const popup = await context.newPage();
+  popup.on('pageerror', (e) => { throw e; });
+  await popup.addInitScript((answer) => {
+    let given = false;
+    window.accessAsked = [];
+    chrome.permissions.contains = async () => given;
+    chrome.permissions.request = async ({ origins }) => {
+      window.accessAsked.push({ origins, gesture: navigator.userActivation.isActive });
+      given = answer;
+      return answer;
+    };
+  }, answer);
+  await popup.goto(`chrome-extension://${extensionId(loaded)}/popup.html?tab=${id}`);
+  await popup.waitForSelector('body.ready');
+  return popup;
+}
+
+test('a page that refuses the clock request: the popup offers to ask the site itself, and asks only on the click', async () => {
+  const refusing = await pageServer(-20_400, { refuseOwnPage: true });
+  try {
+    await site.goto(`http://github.test:${refusing.port}/otp`);
+    const popup = await popupWatchingAccess(site, true);
+    await popup.waitForSelector('#clock-allow', { timeout: 20_000 });
+    assert.match(await popup.textContent('#clock'), /github\.test does not let its page tell Authbar its clock\. Authbar can ask the site itself, with your permission\./);
+    assert.deepEqual(await popup.evaluate(() => window.accessAsked), [], 'nothing is asked without the user');
+    await popup.setViewportSize({ width: 360, height: 600 });
+    await popup.screenshot({ path: join(SHOTS, 'popup-clock-access.png') });
+    assert.deepEqual(await axeViolations(popup), [], 'the offer to ask the site');
+    await popup.click('#clock-allow');
+    await popup.waitForSelector('#clock[data-source="date"]', { timeout: 20_000 });
+    assert.deepEqual(await popup.evaluate(() => window.accessAsked), [{ origins: ['http://github.test/*'], gesture: true }]);
+    const offset = Number(await popup.getAttribute('#clock', 'data-offset-ms'));
+    assert.ok(Math.abs(offset + 20_400) <= 1000, `offset ${offset} ms`);
+    assert.match(await popup.textContent('#clock'), /This computer's clock is 20 s ahead of github\.test\./);
+    await popup.close();
+
+    // Refused: the popup says the clock cannot be checked, and does not ask again by itself.
+    const refused = await popupWatchingAccess(site, false);
+    await refused.click('#clock-allow', { timeout: 20_000 });
+    await refused.waitForFunction(() => /Without access to github\.test, its clock cannot be checked\./.test(document.querySelector('#clock').textContent));
+    assert.equal(await refused.evaluate(() => window.accessAsked.length), 1);
+    await refused.close();
+  } finally {
+    refusing.server.close();
   }
 });
 

@@ -346,12 +346,12 @@ impl Vault {
         let host = normalize_host(host).ok_or_else(|| VaultError::BadSite {
             host: host.to_owned(),
         })?;
-        let mut found: Vec<(u64, SiteMatch)> = self
+        let (mut found, by_issuer): (Vec<_>, Vec<_>) = self
             .entries
             .iter()
             .filter_map(|e| site_match(&e.account, e.site.as_deref(), &host).map(|m| (e.id, m)))
-            .collect();
-        found.sort_by_key(|&(_, m)| m);
+            .partition(|&(_, m)| m == SiteMatch::Stored);
+        found.extend(by_issuer);
         Ok(found)
     }
 

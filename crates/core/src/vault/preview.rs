@@ -412,27 +412,28 @@ impl Vault {
         preview: &Preview,
         choices: &[Selection],
     ) -> Result<Added, CommitError> {
-        let mut chosen: Vec<(&Incoming, Choice)> = Vec::with_capacity(choices.len());
+        // Each choice in the slot of its account, so they are applied in preview order.
+        let mut chosen: Vec<Option<(&Incoming, Choice)>> = vec![None; preview.accounts.len()];
         for s in choices {
-            let incoming = preview
-                .accounts
-                .get(s.index)
-                .ok_or(CommitError::StaleIndex {
+            let (Some(incoming), Some(slot)) =
+                (preview.accounts.get(s.index), chosen.get_mut(s.index))
+            else {
+                return Err(CommitError::StaleIndex {
                     index: s.index,
                     len: preview.accounts.len(),
-                })?;
-            if chosen.iter().any(|(c, _)| c.index == s.index) {
+                });
+            };
+            if slot.is_some() {
                 return Err(CommitError::RepeatedIndex { index: s.index });
             }
-            chosen.push((incoming, s.choice));
+            *slot = Some((incoming, s.choice));
         }
-        chosen.sort_by_key(|(incoming, _)| incoming.index);
 
         // Applied to a copy that replaces the vault only when every choice succeeded: a replacement
         // is checked against the entries as the earlier choices of this commit left them.
         let mut next = self.clone();
         let mut added = Added::default();
-        for (incoming, choice) in chosen {
+        for (incoming, choice) in chosen.into_iter().flatten() {
             let account = incoming.account.clone();
             match choice {
                 Choice::Skip => {}

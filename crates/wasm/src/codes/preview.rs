@@ -20,7 +20,8 @@ use crate::read::{FileRead, SkippedRead};
 #[derive(Debug, Default)]
 pub(super) struct Pending {
     imports: Vec<Result<Import, ImportError>>,
-    /// Skipped entries of files read by the tools module, with the import (`source`) they belong to.
+    /// Skipped entries of files read by the tools module, with the import (`source`) they belong to,
+    /// in import order.
     read_skipped: Vec<(usize, SkippedRead)>,
     shown: Option<Preview>,
     qr_count: usize,
@@ -64,27 +65,30 @@ struct FieldsJs {
 }
 
 impl Pending {
-    fn to_js(&self, preview: &Preview) -> Result<JsValue, JsValue> {
-        let mut skipped: Vec<SkippedJs> = preview
-            .skipped
-            .iter()
-            .map(|s| SkippedJs {
+    fn to_js<'a>(&'a self, preview: &'a Preview) -> Result<JsValue, JsValue> {
+        let read_js = |(source, s): &'a (usize, SkippedRead)| SkippedJs {
+            source: *source,
+            issuer: &s.issuer,
+            name: &s.name,
+            code: &s.code,
+            message: &s.message,
+        };
+        // Both lists are in import order: merged, with the core's first within one import.
+        let mut read = self.read_skipped.iter().peekable();
+        let mut skipped = Vec::with_capacity(preview.skipped.len() + self.read_skipped.len());
+        for s in &preview.skipped {
+            while let Some(r) = read.next_if(|(source, _)| *source < s.source) {
+                skipped.push(read_js(r));
+            }
+            skipped.push(SkippedJs {
                 source: s.source,
                 issuer: &s.issuer,
                 name: &s.name,
                 code: s.code,
                 message: &s.message,
-            })
-            .chain(self.read_skipped.iter().map(|(source, s)| SkippedJs {
-                source: *source,
-                issuer: &s.issuer,
-                name: &s.name,
-                code: &s.code,
-                message: &s.message,
-            }))
-            .collect();
-        // In import order, as the core lists its own (the sort is stable).
-        skipped.sort_by_key(|s| s.source);
+            });
+        }
+        skipped.extend(read.map(read_js));
         to_js(&PreviewJs {
             accounts: &preview.accounts,
             skipped,

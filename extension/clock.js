@@ -98,12 +98,15 @@ export async function start(tab, changed) {
   if (tab?.origin) await check(tab);
 }
 
-async function check(tab) {
+/** Measures and shows the offset; `asked`: the user gave the site's permission for this check. */
+async function check(tab, asked = false) {
   try {
     show(await measure(tab), tab.host);
   } catch (err) {
     // The page refused the request and the site's permission is not given: offer to ask for it.
     if (err?.code === 'needs_access') offerAccess(tab);
+    // The user's permission was in vain: say so, rather than leave the offer standing.
+    else if (asked) $('#clock').replaceChildren(el('p', {}, msg('clockNoAnswer', tab.host)));
     // Otherwise a site without a readable time (an error page, a blocked request): nothing to say.
   }
 }
@@ -115,7 +118,7 @@ function offerAccess(tab) {
   allow.onclick = () => {
     // The request must come first in the click: nothing may be awaited before it.
     askAccess(tab.origin).then((given) => {
-      if (given) return check(tab);
+      if (given) return check(tab, true);
       box.replaceChildren(el('p', {}, msg('clockRefused', tab.host)));
       return undefined;
     }, () => box.replaceChildren(el('p', {}, msg('clockRefused', tab.host))));

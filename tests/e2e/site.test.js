@@ -25,14 +25,15 @@ const PAGES = {
 };
 
 /**
- * A page server. `skewMs` shifts its Date header (as a site with a wrong clock would); with
- * `refuseOwnPage` its own pages' requests fail (as a page whose service worker or firewall drops
- * them), while other origins' (the popup's) are answered.
+ * A page server. `skewMs` shifts its Date header (as a site with a wrong clock would). `refuse`:
+ * 'page' drops the clock requests of its own pages (as a page whose service worker or firewall drops
+ * them) and answers other origins' (the popup's); 'all' drops every clock request.
  */
-function pageServer(skewMs = 0, { refuseOwnPage = false } = {}) {
+function pageServer(skewMs = 0, { refuse = null } = {}) {
   const server = createServer((req, res) => {
     // The page's own requests name it as their referrer; the popup's come from the extension.
-    if (refuseOwnPage && req.method === 'HEAD' && req.headers.referer?.startsWith(`http://${req.headers.host}/`)) {
+    const fromPage = req.headers.referer?.startsWith(`http://${req.headers.host}/`);
+    if (req.method === 'HEAD' && (refuse === 'all' || (refuse === 'page' && fromPage))) {
       req.socket.destroy();
       return;
     }
@@ -180,7 +181,7 @@ async function popupWatchingAccess(page, answer) {
 }
 
 test('a page that refuses the clock request: the popup offers to ask the site itself, and asks only on the click', async () => {
-  const refusing = await pageServer(-20_400, { refuseOwnPage: true });
+  const refusing = await pageServer(-20_400, { refuse: 'page' });
   try {
     await site.goto(`http://github.test:${refusing.port}/otp`);
     const popup = await popupWatchingAccess(site, true);
@@ -206,6 +207,18 @@ test('a page that refuses the clock request: the popup offers to ask the site it
     await refused.close();
   } finally {
     refusing.server.close();
+  }
+  // Given, but the site does not answer the popup either: the popup says so instead of leaving the offer.
+  const silent = await pageServer(0, { refuse: 'all' });
+  try {
+    await site.goto(`http://github.test:${silent.port}/otp`);
+    const popup = await popupWatchingAccess(site, true);
+    await popup.click('#clock-allow', { timeout: 20_000 });
+    await popup.waitForFunction(() => /github\.test did not tell its time: its clock cannot be checked\./.test(document.querySelector('#clock').textContent));
+    assert.equal(await popup.locator('#clock-allow').count(), 0);
+    await popup.close();
+  } finally {
+    silent.server.close();
   }
 });
 

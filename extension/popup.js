@@ -27,7 +27,8 @@ let siteMatches = new Map(); // id → 'stored' | 'issuer': the accounts of the 
 let previewSite = null;     // the host a shown preview was scanned from (recorded on its accounts)
 
 const status = (text) => { $('#status').textContent = ''; requestAnimationFrame(() => { $('#status').textContent = text; }); };
-const label = (a) => [a.issuer, a.name].filter(Boolean).join(' – ') || '—';
+// Issuer – name, either alone when the other is empty, or '—' (made for every account by a search).
+const label = (a) => (a.issuer && a.name ? `${a.issuer} – ${a.name}` : a.issuer || a.name || '—');
 const grouped = (code) => code.length === 6 || code.length === 8 ? `${code.slice(0, code.length / 2)} ${code.slice(code.length / 2)}` : code.replace(/(\d{3})(?=\d)/g, '$1 ');
 
 /** Stores the list; on failure shows why, reloads what is really stored, and returns false. */

@@ -89,18 +89,27 @@ async function timedDate(atMs, origin) {
   return { sentMs, receivedMs, date: response.headers.get('date') };
 }
 
+// The origins whose page gave no answer: their later samples are asked from the popup at once, not
+// after another failed attempt in the page (which would also miss the moment the sample aims at).
+const pageRefused = new Set();
+
 /** A timed `Date` header of the tab's site, sent at local time `atMs`: a sample for the core. */
 export async function dateSample(tab, atMs) {
   let answer;
-  try {
-    const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: timedDate, args: [atMs, tab.origin] });
-    answer = result?.result;
-  } catch {
-    // The page cannot be scripted: asked from here below.
+  if (!pageRefused.has(tab.origin)) {
+    try {
+      const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: timedDate, args: [atMs, tab.origin] });
+      answer = result?.result;
+    } catch {
+      // The page cannot be scripted: asked from here below.
+    }
   }
   // No answer from the page (it cannot be scripted, or its request failed: Chromium then gives no
   // result rather than an error): the popup asks the site itself, when it may.
-  answer ??= await dateFromHere(tab.origin, atMs);
+  if (!answer) {
+    pageRefused.add(tab.origin);
+    answer = await dateFromHere(tab.origin, atMs);
+  }
   const serverMs = Date.parse(answer?.date ?? '');
   if (!Number.isFinite(serverMs)) throw Object.assign(new Error('no Date header'), { code: 'no_time_samples' });
   return { sentMs: answer.sentMs, receivedMs: answer.receivedMs, serverMs, resolutionMs: 1000 };

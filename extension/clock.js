@@ -106,25 +106,27 @@ async function check(tab, asked = false) {
     // The page refused the request and the site's permission is not given: offer to ask for it.
     if (err?.code === 'needs_access') offerAccess(tab);
     // The user's permission was in vain: say so, rather than leave the offer standing.
-    else if (asked) $('#clock').replaceChildren(el('p', {}, msg('clockNoAnswer', tab.host)));
+    else if (asked) say('clockNoAnswer', tab.host);
     // Otherwise a site without a readable time (an error page, a blocked request): nothing to say.
   }
 }
 
+/** Puts one message (and an optional button) in the clock notice, in place of what it said. */
+function say(key, host, button = null) {
+  $('#clock').replaceChildren(el('p', {}, msg(key, host)), ...(button ? [button] : []));
+}
+
 /** Says why the clock is not checked, with a button that asks for the site's permission and checks. */
 function offerAccess(tab) {
-  const box = $('#clock');
   const allow = el('button', { type: 'button', className: 'link', id: 'clock-allow', textContent: msg('clockAllow') });
   allow.onclick = () => {
     // The request must come first in the click: nothing may be awaited before it.
-    askAccess(tab.origin).then((given) => {
-      if (given) return check(tab, true);
-      box.replaceChildren(el('p', {}, msg('clockRefused', tab.host)));
-      return undefined;
-    }, () => box.replaceChildren(el('p', {}, msg('clockRefused', tab.host))));
+    askAccess(tab.origin).catch(() => false)
+      .then((given) => (given ? check(tab, true) : say('clockRefused', tab.host)));
     allow.disabled = true;
   };
-  box.replaceChildren(el('p', {}, msg('clockNeedsAccess', tab.host)), allow);
+  say('clockNeedsAccess', tab.host, allow);
+  const box = $('#clock');
   box.className = 'notice';
   box.dataset.source = 'none';
   box.hidden = false;

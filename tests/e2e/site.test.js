@@ -63,12 +63,17 @@ async function tabIdOf(popup, page) {
   return popup.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, page.url());
 }
 
-/** Opens the popup for the tab of `page`, as a click on the toolbar button over that page does. */
-async function popupFor(page) {
+/** The browser's id of the tab showing `page`, asked from a popup opened for the purpose. */
+async function tabIdFor(page) {
   const probe = await openPopup(context);
   const id = await tabIdOf(probe, page);
   await probe.close();
-  return openPopup(context, undefined, `tab=${id}`);
+  return id;
+}
+
+/** Opens the popup for the tab of `page`, as a click on the toolbar button over that page does. */
+async function popupFor(page) {
+  return openPopup(context, undefined, `tab=${await tabIdFor(page)}`);
 }
 
 const names = (popup) => popup.$$eval('#accounts li', (lis) => lis.map((li) => `${li.querySelector('.issuer').textContent}:${li.querySelector('.name').textContent}${li.classList.contains('match') ? '*' : ''}`));
@@ -160,9 +165,7 @@ test('a site\'s Date header gives its clock to below a second: 20.4 s behind is 
  * it came during a user gesture (`window.accessAsked`). A browser refuses it outside one.
  */
 async function popupWatchingAccess(page, answer) {
-  const probe = await openPopup(context);
-  const id = await tabIdOf(probe, page);
-  await probe.close();
+  const id = await tabIdFor(page);
   const popup = await context.newPage();
   popup.on('pageerror', (e) => { throw e; });
   await popup.addInitScript((answer) => {
@@ -195,7 +198,9 @@ test('a page that refuses the clock request: the popup offers to ask the site it
     await popup.waitForSelector('#clock[data-source="date"]', { timeout: 20_000 });
     assert.deepEqual(await popup.evaluate(() => window.accessAsked), [{ origins: ['http://github.test/*'], gesture: true }]);
     const offset = Number(await popup.getAttribute('#clock', 'data-offset-ms'));
+    const uncertainty = Number(await popup.getAttribute('#clock', 'data-uncertainty-ms'));
     assert.ok(Math.abs(offset + 20_400) <= 1000, `offset ${offset} ms`);
+    assert.ok(uncertainty < 500, `the popup's own requests are timed like the page's: ±${uncertainty} ms`);
     assert.match(await popup.textContent('#clock'), /This computer's clock is 20 s ahead of github\.test\./);
     await popup.close();
 

@@ -5,7 +5,7 @@
 
 use super::detect::Polarity;
 use super::finder::{Finder, pairs, scan, triangles};
-use super::prepare::{Luma, hybrid_threshold};
+use super::prepare::{Flat, Luma, hybrid_threshold};
 
 /// Whether the finder patterns imply a code that does not fit in a `w × h` image.
 ///
@@ -46,7 +46,7 @@ pub(crate) fn code_cut_off(img: &Luma) -> bool {
     if img.w < 7 || img.h < 7 {
         return false;
     }
-    let bits = hybrid_threshold(img);
+    let bits = hybrid_threshold(img, Flat::Counted);
     [Polarity::Normal, Polarity::Inverted]
         .into_iter()
         .any(|polarity| cut_off(&scan(&bits, img.w, img.h, polarity), img.w, img.h))

@@ -60,7 +60,7 @@ mod sample;
 
 use decode::Decoded;
 use detect::{Polarity, Threshold, ViewResult};
-use prepare::{Luma, to_luma};
+use prepare::{Flat, Luma, to_luma};
 
 /// The longest side, in pixels, that is searched at full resolution. Larger images are shrunk by an
 /// integer factor to at most this (a 10000×10000 scan becomes 2000×2000), which keeps codes whose
@@ -225,9 +225,10 @@ enum Scale {
 /// How a step finds codes in its view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Detector {
-    /// Our finder scan, finder triangles and affine sampling ([`fallback`]): no perspective fit,
-    /// so cheap, and it reads flat and rotated codes (screenshots, pages) whatever their version.
-    Finders,
+    /// Our finder scan, finder triangles and affine sampling ([`fallback`]) on the local-threshold
+    /// bitmap made with `Flat` (`Flat::Skipped` on the full view only): no perspective fit, so
+    /// cheap, and it reads flat and rotated codes (screenshots, pages) whatever their version.
+    Finders(Flat),
     /// `rqrr`'s detector on the view binarised this way: fits perspective (photos, tilted codes).
     Rqrr(Threshold),
     /// [`search_crops`]: rqrr on the doubled surroundings of triangles [`Detector::Finders`] saw
@@ -239,10 +240,25 @@ enum Detector {
 /// the full-size one, so it comes first); the search stops after the first step that reads a code
 /// and leaves no located-but-unread code behind. Which steps earn their place was
 /// measured on the benchmark set: rqrr on the negative and on a doubled image read nothing the
-/// finder steps and crops had not, at up to four times the cost, so they are not here.
-const CASCADE: [(Scale, Detector, Polarity); 7] = [
-    (Scale::Full, Detector::Finders, Polarity::Normal),
-    (Scale::Full, Detector::Finders, Polarity::Inverted),
+/// finder steps and crops had not, at up to four times the cost, so they are not here. The third
+/// step's bitmap ([`Flat::Skipped`]) reads the low-contrast codes whose flat quiet zone cost the
+/// first bitmap their finder patterns.
+const CASCADE: [(Scale, Detector, Polarity); 8] = [
+    (
+        Scale::Full,
+        Detector::Finders(Flat::Counted),
+        Polarity::Normal,
+    ),
+    (
+        Scale::Full,
+        Detector::Finders(Flat::Counted),
+        Polarity::Inverted,
+    ),
+    (
+        Scale::Full,
+        Detector::Finders(Flat::Skipped),
+        Polarity::Normal,
+    ),
     (Scale::Full, Detector::Crops, Polarity::Normal),
     (
         Scale::Full,
@@ -300,6 +316,8 @@ struct Views<'a> {
     full: &'a Luma,
     scaled: [Option<Luma>; 2],
     hybrid: [Option<Vec<bool>>; 3],
+    /// The full view's bitmap with [`Flat::Skipped`].
+    skipped: Option<Vec<bool>>,
 }
 
 impl Views<'_> {
@@ -313,7 +331,7 @@ impl Views<'_> {
             });
         }
         if bits && self.hybrid[k].is_none() {
-            self.hybrid[k] = Some(prepare::hybrid_threshold(self.view(scale)));
+            self.hybrid[k] = Some(prepare::hybrid_threshold(self.view(scale), Flat::Counted));
         }
     }
 
@@ -361,7 +379,7 @@ fn search_crops(luma: &Luma, unread: &[([f32; 4], Polarity)]) -> ViewResult {
         }
         searched.push(region);
         let double = crop.double();
-        let hybrid = prepare::hybrid_threshold(&double);
+        let hybrid = prepare::hybrid_threshold(&double, Flat::Counted);
         let result = detect::search(&double, Some(&hybrid), Threshold::Hybrid, polarity);
         let (x1, y1) = ((ox + crop.w) as f32, (oy + crop.h) as f32);
         for mut d in result.decoded {
@@ -380,13 +398,14 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
         full: luma,
         scaled: [None, None],
         hybrid: [None, None, None],
+        skipped: None,
     };
     let mut unread: Vec<([f32; 4], Polarity)> = Vec::new();
     let mut spent = 0;
     for (scale, detector, polarity) in CASCADE {
         let bits = matches!(
             detector,
-            Detector::Finders | Detector::Rqrr(Threshold::Hybrid)
+            Detector::Finders(Flat::Counted) | Detector::Rqrr(Threshold::Hybrid)
         );
         if let Detector::Rqrr(_) = detector {
             // A pass of rqrr costs about its image's area; past the budget, an image that has
@@ -399,20 +418,27 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
             spent += area;
         }
         views.prepare(scale, bits);
-        let (view, hybrid) = (views.view(scale), views.hybrid[scale as usize].as_deref());
+        if detector == Detector::Finders(Flat::Skipped) && views.skipped.is_none() {
+            views.skipped = Some(prepare::hybrid_threshold(views.full, Flat::Skipped));
+        }
+        let hybrid = match detector {
+            Detector::Finders(Flat::Skipped) => views.skipped.as_deref(),
+            _ => views.hybrid[scale as usize].as_deref(),
+        };
+        let view = views.view(scale);
         let factor = match scale {
             Scale::Full | Scale::Blur => 1.0,
             Scale::Half => 2.0,
         };
         let result = match (detector, hybrid) {
-            (Detector::Finders, Some(hybrid)) => {
+            (Detector::Finders(_), Some(hybrid)) => {
                 let result = fallback::search(view, hybrid, polarity, &found.regions);
                 unread.extend(result.unread.iter().map(|&r| (r, polarity)));
                 result
             }
             (Detector::Crops, _) => search_crops(luma, &unread),
             (Detector::Rqrr(threshold), _) => detect::search(view, hybrid, threshold, polarity),
-            (Detector::Finders, None) => continue,
+            (Detector::Finders(_), None) => continue,
         };
         for d in result.decoded {
             found.keep(d, factor);

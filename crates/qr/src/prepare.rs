@@ -145,14 +145,32 @@ const BLOCK: usize = 8;
 /// light or all dark), as in ZXing's HybridBinarizer (`MIN_DYNAMIC_RANGE`).
 const MIN_DYNAMIC_RANGE: u8 = 24;
 
+/// What a flat block's guessed black point does in [`hybrid_threshold`]'s 5×5 averages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flat {
+    /// Counts like a measured one, as in ZXing. A flat area then pulls the thresholds beside it
+    /// down, so it reads light however dark it is: a brand-coloured page around a code printed
+    /// without a quiet zone becomes the quiet zone the finder patterns need.
+    Counted,
+    /// Counts only where no block in the 5×5 holds a measured point (one with both dark and light
+    /// pixels). The guess says where a flat block's own pixels fall, nothing about an edge beside
+    /// it: averaged in, the light quiet zone around a low-contrast code (mid-grey modules on light
+    /// grey) pulls the threshold next to it below the modules' grey, and the finder patterns' outer
+    /// rings read as light.
+    Skipped,
+}
+
 /// Local-threshold binarisation after ZXing's `HybridBinarizer`: each 8×8 block gets a black point
 /// (its mean, or for a flat block half its minimum, so a flat light block stays light), and each pixel
 /// is compared with the mean black point of the 5×5 blocks around its own. Unlike one global or
 /// row-wise threshold this follows uneven light, gradients and low contrast. `true` = dark.
-pub(crate) fn hybrid_threshold(img: &Luma) -> Vec<bool> {
+///
+/// `flat` says whether flat blocks' guessed black points are averaged in (see [`Flat`]).
+pub(crate) fn hybrid_threshold(img: &Luma, flat: Flat) -> Vec<bool> {
     let (w, h) = (img.w, img.h);
     let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
-    let mut black = vec![0u8; bw * bh];
+    // Each block's black point, and whether it was measured (not guessed for a flat block).
+    let mut black = vec![(0u8, false); bw * bh];
     for by in 0..bh {
         for bx in 0..bw {
             let (mut min, mut max, mut sum, mut n) = (u8::MAX, 0u8, 0u32, 0u32);
@@ -164,18 +182,18 @@ pub(crate) fn hybrid_threshold(img: &Luma) -> Vec<bool> {
                     n += 1;
                 }
             }
-            let mut point = (sum / n.max(1)) as u8;
+            let mut point = ((sum / n.max(1)) as u8, true);
             if max - min <= MIN_DYNAMIC_RANGE {
                 // A flat block: assume it is light (half its minimum is below every pixel in it)
                 // unless its already-computed neighbours say it sits in a dark region.
-                point = min / 2;
+                point = (min / 2, false);
                 if by > 0 && bx > 0 {
-                    let nb = (u32::from(black[(by - 1) * bw + bx])
-                        + 2 * u32::from(black[by * bw + bx - 1])
-                        + u32::from(black[(by - 1) * bw + bx - 1]))
+                    let nb = (u32::from(black[(by - 1) * bw + bx].0)
+                        + 2 * u32::from(black[by * bw + bx - 1].0)
+                        + u32::from(black[(by - 1) * bw + bx - 1].0))
                         / 4;
                     if u32::from(min) < nb {
-                        point = nb as u8;
+                        point.0 = nb as u8;
                     }
                 }
             }
@@ -187,13 +205,21 @@ pub(crate) fn hybrid_threshold(img: &Luma) -> Vec<bool> {
         for bx in 0..bw {
             let (y0, y1) = (by.saturating_sub(2), (by + 2).min(bh - 1));
             let (x0, x1) = (bx.saturating_sub(2), (bx + 2).min(bw - 1));
-            let (mut sum, mut n) = (0u32, 0u32);
+            // (sum, count) over every block, and over the measured ones.
+            let (mut all, mut measured) = ((0u32, 0u32), (0u32, 0u32));
             for row in black[y0 * bw..(y1 + 1) * bw].chunks(bw) {
-                for &v in &row[x0..=x1] {
-                    sum += u32::from(v);
-                    n += 1;
+                for &(v, m) in &row[x0..=x1] {
+                    all = (all.0 + u32::from(v), all.1 + 1);
+                    if m {
+                        measured = (measured.0 + u32::from(v), measured.1 + 1);
+                    }
                 }
             }
+            let (sum, n) = if flat == Flat::Skipped && measured.1 > 0 {
+                measured
+            } else {
+                all
+            };
             let t = (sum / n) as u8;
             for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
                 for x in bx * BLOCK..((bx + 1) * BLOCK).min(w) {
@@ -278,7 +304,7 @@ mod tests {
             let bg = 60 + (x as u32 * 190 / 96) as u8;
             if (x / 4) % 2 == 0 { bg - 50 } else { bg }
         });
-        let bits = hybrid_threshold(&img);
+        let bits = hybrid_threshold(&img, Flat::Counted);
         for x in 8..88 {
             assert_eq!(bits[16 * 96 + x], (x / 4) % 2 == 0, "x = {x}");
         }
@@ -286,9 +312,32 @@ mod tests {
 
     #[test]
     fn hybrid_keeps_flat_light_areas_light() {
-        let bits = hybrid_threshold(&luma(40, 40, |_, _| 230));
-        assert!(bits.iter().all(|&b| !b));
-        assert!(hybrid_threshold(&luma(0, 0, |_, _| 0)).is_empty());
-        assert_eq!(hybrid_threshold(&luma(1, 1, |_, _| 0)), vec![true]);
+        for flat in [Flat::Counted, Flat::Skipped] {
+            let bits = hybrid_threshold(&luma(40, 40, |_, _| 230), flat);
+            assert!(bits.iter().all(|&b| !b), "{flat:?}");
+            assert!(hybrid_threshold(&luma(0, 0, |_, _| 0), flat).is_empty());
+            assert_eq!(hybrid_threshold(&luma(1, 1, |_, _| 0), flat), vec![true]);
+        }
+    }
+
+    #[test]
+    fn skipped_flat_blocks_keep_a_low_contrast_edge_beside_them_dark() {
+        // A light-grey panel (210) whose right part holds grey-160 stripes 4 px wide, from x = 44:
+        // the stripes' blocks are measured, the panel's are flat.
+        let img = luma(96, 32, |x, _| {
+            if x >= 44 && (x / 4) % 2 == 1 {
+                160
+            } else {
+                210
+            }
+        });
+        let counted = hybrid_threshold(&img, Flat::Counted);
+        let skipped = hybrid_threshold(&img, Flat::Skipped);
+        // Counted, the flat panel's guess (105) drags the first stripe's threshold below 160.
+        assert!(!counted[16 * 96 + 45]);
+        // Skipped: every stripe dark, every gap and the panel light.
+        for x in 0..96 {
+            assert_eq!(skipped[16 * 96 + x], x >= 44 && (x / 4) % 2 == 1, "x = {x}");
+        }
     }
 }

@@ -304,6 +304,25 @@ fn low_contrast_and_uneven_light_are_read() {
 }
 
 #[test]
+fn low_contrast_code_on_a_grey_panel_in_a_white_page_is_read() {
+    // Mid-grey modules on a light-grey panel (its quiet zone) inside a white 1280×800 page, as a
+    // site's muted theme draws them: the flat panel and page must not pull the threshold beside
+    // the finder patterns below the modules' grey.
+    let long = "otpauth://totp/University%20of%20Example:noah.doe@users.example.io?\
+                secret=K56AGLZPXRFPTEJXSOQCYNDNAAS5UJMOP5NJ6IHCVU&issuer=University%20of%20Example\
+                &algorithm=SHA1&digits=6&period=30";
+    let mut c = Canvas::new(1280, 800, 255);
+    let side = c.draw(long, 265, 216, 4);
+    for y in 216..216 + side {
+        for x in 265..265 + side {
+            let v = &mut c.px[y * c.w + x];
+            *v = if *v == 0 { 160 } else { 210 };
+        }
+    }
+    assert_eq!(c.decode(), vec![long.to_string()]);
+}
+
+#[test]
 fn code_without_quiet_zone_among_clutter_is_read() {
     // The code drawn edge to edge with dark bars beside it (a label, a frame).
     let mut c = Canvas::new(360, 300, 255);

@@ -242,8 +242,10 @@ enum Detector {
 /// measured on the benchmark set: rqrr on the negative and on a doubled image read nothing the
 /// finder steps and crops had not, at up to four times the cost, so they are not here. The third
 /// step's bitmap ([`Flat::Skipped`]) reads the low-contrast codes whose flat quiet zone cost the
-/// first bitmap their finder patterns.
-const CASCADE: [(Scale, Detector, Polarity); 8] = [
+/// first bitmap their finder patterns; the fourth, on the half-size view, the photos of screens
+/// whose pixel grid breaks the finder patterns' runs at full size (a quarter of the pixels, so
+/// cheap).
+const CASCADE: [(Scale, Detector, Polarity); 9] = [
     (
         Scale::Full,
         Detector::Finders(Flat::Counted),
@@ -257,6 +259,11 @@ const CASCADE: [(Scale, Detector, Polarity); 8] = [
     (
         Scale::Full,
         Detector::Finders(Flat::Skipped),
+        Polarity::Normal,
+    ),
+    (
+        Scale::Half,
+        Detector::Finders(Flat::Counted),
         Polarity::Normal,
     ),
     (Scale::Full, Detector::Crops, Polarity::Normal),
@@ -432,8 +439,19 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
         };
         let result = match (detector, hybrid) {
             (Detector::Finders(_), Some(hybrid)) => {
-                let result = fallback::search(view, hybrid, polarity, &found.regions);
-                unread.extend(result.unread.iter().map(|&r| (r, polarity)));
+                // Regions are kept in the luma image's pixels.
+                let known: Vec<[f32; 4]> = found
+                    .regions
+                    .iter()
+                    .map(|r| r.map(|v| v / factor))
+                    .collect();
+                let result = fallback::search(view, hybrid, polarity, &known);
+                unread.extend(
+                    result
+                        .unread
+                        .iter()
+                        .map(|&r| (r.map(|v| v * factor), polarity)),
+                );
                 result
             }
             (Detector::Crops, _) => search_crops(luma, &unread),

@@ -25,12 +25,15 @@ const MAX_FAILED_TRIANGLES: usize = 8;
 
 /// Reads the codes whose finder triangles are visible in `img` (`hybrid` = its
 /// [`hybrid_threshold`]), except those whose centre lies in one of the `known` regions (codes
-/// already read). Triangles that fail to decode count as `failed`.
+/// already read). Triangles that fail to decode count as `failed`. With `fit`, the best-ranked
+/// triangle that neither the alignment pattern nor the affine map reads is tried once more through
+/// a [`fitted_corner`].
 pub(crate) fn search(
     img: &Luma,
     hybrid: &[bool],
     polarity: Polarity,
     known: &[[f32; 4]],
+    fit: bool,
 ) -> ViewResult {
     let invert = polarity == Polarity::Inverted;
     let mut fs = scan(hybrid, img.w, img.h, polarity);
@@ -58,7 +61,9 @@ pub(crate) fn search(
         let br = (tr.x + bl.x - tl.x, tr.y + bl.y - tl.y);
         let [x0, y0, x1, y1] = bounding_box([(tl.x, tl.y), (tr.x, tr.y), br, (bl.x, bl.y)]);
         let region = [x0 - pad, y0 - pad, x1 + pad, y1 + pad];
-        if let Some(mut d) = read_triangle(img, hybrid, tri, invert) {
+        // Only the best-ranked triangle gets the costly corner fit ([`fitted_corner`]).
+        let fit = fit && out.failed == 0 && out.decoded.is_empty();
+        if let Some(mut d) = read_triangle(img, hybrid, tri, invert, fit) {
             d.region = region;
             read.push(region);
             out.decoded.push(d);
@@ -71,12 +76,14 @@ pub(crate) fn search(
 }
 
 /// Tries the version the finder spacing suggests, then its neighbours; for each, through the
-/// perspective the bottom-right alignment pattern gives when it is found, then the affine map.
+/// perspective the bottom-right alignment pattern gives when it is found, then the affine map, then
+/// (with `fit`, for the suggested version) the perspective of a [`fitted_corner`].
 fn read_triangle(
     img: &Luma,
     hybrid: &[bool],
     [tl, tr, bl]: [Finder; 3],
     invert: bool,
+    fit: bool,
 ) -> Option<Decoded> {
     let module = (tl.module + tr.module + bl.module) / 3.0;
     let (ux, uy) = (tr.x - tl.x, tr.y - tl.y);
@@ -117,6 +124,16 @@ fn read_triangle(
             perspective
                 .and_then(|h| read(&|u, v| h.map(u, v)))
                 .or_else(|| read(&affine))
+                .or_else(|| {
+                    // The fit samples the grid about a hundred times: for the version the
+                    // spacing suggests only.
+                    if !fit || v != version {
+                        return None;
+                    }
+                    let end = size as f32 - 3.5;
+                    let h = fitted_corner(img, size, [tl, tr, bl], affine(end, end), module)?;
+                    read(&|u, v| h.map(u, v))
+                })
         })
 }
 
@@ -193,4 +210,118 @@ fn alignment_pattern(
         }
     }
     best.map(|(c, _)| c)
+}
+
+/// The perspective through the three finder centres and a fourth point, the virtual finder centre
+/// at the bottom-right, placed where the sampled modules are the most two-toned
+/// ([`Samples::contrast`]): searched coarse to fine (steps of 2, 1, ½ and ¼ module, 5×5 each) around
+/// the affine guess. A tilted photo puts the far corner modules away from where the three centres
+/// alone say, and when its alignment pattern is lost to blur, glare or a screen's pixel grid,
+/// nothing else tells where; sampled at the affine guess, the far modules straddle module edges.
+/// Whatever it finds must still pass the format and Reed–Solomon checks.
+fn fitted_corner(
+    img: &Luma,
+    size: usize,
+    [tl, tr, bl]: [Finder; 3],
+    guess: (f32, f32),
+    module: f32,
+) -> Option<Homography> {
+    let (near, end) = (3.5, size as f32 - 3.5);
+    let through = |br: (f32, f32)| {
+        Homography::between(
+            [(near, near), (end, near), (end, end), (near, end)],
+            [(tl.x, tl.y), (tr.x, tr.y), br, (bl.x, bl.y)],
+        )
+    };
+    let score = |br: (f32, f32)| -> Option<f32> {
+        let h = through(br)?;
+        Some(Samples::read_with(img, size, |u, v| h.map(u, v))?.contrast())
+    };
+    let mut best = (guess, score(guess)?);
+    for step in [2.0, 1.0, 0.5, 0.25] {
+        let centre = best.0;
+        for dy in -2..=2 {
+            for dx in -2..=2 {
+                if (dx, dy) == (0, 0) {
+                    continue;
+                }
+                let at = (
+                    centre.0 + dx as f32 * step * module,
+                    centre.1 + dy as f32 * step * module,
+                );
+                if let Some(s) = score(at)
+                    && s > best.1
+                {
+                    best = (at, s);
+                }
+            }
+        }
+    }
+    through(best.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prepare::{Flat, hybrid_threshold};
+    use qrcode::{Color, QrCode};
+
+    const TEXT: &str = "otpauth://totp/Mozilla:admin.garcia@example.org?issuer=Mozilla&secret=JBSWY3DPEHPK3PXPJBSWY3DP";
+
+    /// `TEXT` at 5 px per module, seen at a slant (the far side foreshortened by `tilt`), with its
+    /// bottom-right alignment pattern painted light as a glare or a logo would.
+    fn tilted(tilt: f32) -> Luma {
+        let code = QrCode::new(TEXT.as_bytes()).unwrap();
+        let (n, colors) = (code.width(), code.to_colors());
+        let dark = |mx: f32, my: f32| {
+            let (i, j) = (my.floor(), mx.floor());
+            if i < 0.0 || j < 0.0 || i >= n as f32 || j >= n as f32 {
+                return false;
+            }
+            let (i, j) = (i as usize, j as usize);
+            // The alignment pattern: 5×5 modules centred 6.5 modules in from the far corner.
+            if (n - 9..n - 4).contains(&i) && (n - 9..n - 4).contains(&j) {
+                return false;
+            }
+            colors[i * n + j] == Color::Dark
+        };
+        let (w, h) = (480, 480);
+        let px = (0..w * h)
+            .map(|k| {
+                let (x, y) = ((k % w) as f32 + 0.5, (k / w) as f32 + 0.5);
+                // Inverse perspective: image → module coordinates.
+                let d = 1.0 - tilt * (x + y) / (w + h) as f32;
+                let (mx, my) = ((x / d - 40.0) / 5.0, (y / d - 40.0) / 5.0);
+                if dark(mx, my) { 20 } else { 235 }
+            })
+            .collect();
+        Luma { w, h, px }
+    }
+
+    fn best_triangle(img: &Luma, bits: &[bool]) -> [Finder; 3] {
+        let fs = scan(bits, img.w, img.h, Polarity::Normal);
+        let mut tris = triangles(&fs, &pairs(&fs));
+        tris.sort_by_key(|tri| std::cmp::Reverse(tri.iter().map(|f| f.hits).min()));
+        tris[0]
+    }
+
+    #[test]
+    fn a_fitted_corner_reads_a_tilted_code_whose_alignment_pattern_is_lost() {
+        let img = tilted(0.3);
+        let bits = hybrid_threshold(&img, Flat::Counted);
+        let tri = best_triangle(&img, &bits);
+        // Neither the alignment pattern's perspective nor the affine map reads it…
+        assert!(read_triangle(&img, &bits, tri, false, false).is_none());
+        // …the fitted far corner does.
+        let d = read_triangle(&img, &bits, tri, false, true).unwrap();
+        assert_eq!(d.bytes, TEXT.as_bytes());
+    }
+
+    #[test]
+    fn a_slightly_tilted_code_needs_no_fit() {
+        let img = tilted(0.05);
+        let bits = hybrid_threshold(&img, Flat::Counted);
+        let d = read_triangle(&img, &bits, best_triangle(&img, &bits), false, false).unwrap();
+        assert_eq!(d.bytes, TEXT.as_bytes());
+    }
 }

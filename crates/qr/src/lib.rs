@@ -244,7 +244,7 @@ enum Detector {
 /// step's bitmap ([`Flat::Skipped`]) reads the low-contrast codes whose flat quiet zone cost the
 /// first bitmap their finder patterns; the fourth, on the half-size view, the photos of screens
 /// whose pixel grid breaks the finder patterns' runs at full size (a quarter of the pixels, so
-/// cheap).
+/// cheap), and it alone fits the far corner of a tilted code whose alignment pattern is lost.
 const CASCADE: [(Scale, Detector, Polarity); 9] = [
     (
         Scale::Full,
@@ -439,13 +439,16 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
         };
         let result = match (detector, hybrid) {
             (Detector::Finders(_), Some(hybrid)) => {
+                // One corner fit per image, in the half-size step: the step that finds the
+                // finders of photographed screens, where tilt is usual.
+                let fit = scale == Scale::Half;
                 // Regions are kept in the luma image's pixels.
                 let known: Vec<[f32; 4]> = found
                     .regions
                     .iter()
                     .map(|r| r.map(|v| v / factor))
                     .collect();
-                let result = fallback::search(view, hybrid, polarity, &known);
+                let result = fallback::search(view, hybrid, polarity, &known, fit);
                 unread.extend(
                     result
                         .unread

@@ -134,6 +134,21 @@ impl Samples {
         })
     }
 
+    /// How two-toned the samples are: the mean distance of a module's value from the mean of all,
+    /// over the mean. A grid sampled at the module centres is near 1 (every module dark or light);
+    /// one sampled astride the modules' edges, as a wrong perspective does, mixes them toward 0.
+    pub fn contrast(&self) -> f32 {
+        let n = self.values.len().max(1) as f32;
+        let mean = self.values.iter().map(|&v| f32::from(v)).sum::<f32>() / n;
+        let spread = self
+            .values
+            .iter()
+            .map(|&v| (f32::from(v) - mean).abs())
+            .sum::<f32>()
+            / n;
+        spread / mean.max(1.0)
+    }
+
     /// The grid read with one threshold for every module: the isodata point between the mean dark
     /// and mean light module (Ridler–Calvard), which follows the code's own contrast.
     pub fn global(&self, invert: bool) -> Bits {

@@ -135,8 +135,9 @@ impl Samples {
     }
 
     /// How two-toned the samples are: the mean distance of a module's value from the mean of all,
-    /// over the mean. A grid sampled at the module centres is near 1 (every module dark or light);
-    /// one sampled astride the modules' edges, as a wrong perspective does, mixes them toward 0.
+    /// over the mean. It is highest when every module is sampled at its centre (each value near
+    /// the dark or the light level); sampled astride the modules' edges, as a wrong perspective
+    /// does, dark and light mix toward the mean and it falls.
     pub fn contrast(&self) -> f32 {
         let n = self.values.len().max(1) as f32;
         let mean = self.values.iter().map(|&v| f32::from(v)).sum::<f32>() / n;

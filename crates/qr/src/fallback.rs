@@ -1,10 +1,11 @@
-//! The last step of the cascade: codes whose three finder patterns are visible but whose grid `rqrr`
-//! could not fit — its version comes from counting timing-pattern transitions and it insists on
+//! The cascade's finder steps: codes whose three finder patterns are visible, read without `rqrr`'s
+//! grid fit — its version comes from counting timing-pattern transitions and it insists on
 //! finding the alignment pattern, both of which blur, JPEG, a missing quiet zone or a logo break.
 //! Here the version is estimated from the finder geometry instead (centres are size − 7 modules
 //! apart, ISO/IEC 18004:2015 §6.3.3), the neighbouring versions are tried too, and the modules are
-//! sampled from the grey image through the affine map the three centres define. Every reading must
-//! pass the format and Reed–Solomon checks like any other.
+//! sampled from the grey image through the perspective the alignment pattern gives, else the
+//! affine map the three centres define, else (once per image) a fitted far corner. Every reading
+//! must pass the format and Reed–Solomon checks like any other.
 
 use super::decode::Decoded;
 use super::detect::{Polarity, ViewResult, bounding_box, contains};

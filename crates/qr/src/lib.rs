@@ -225,9 +225,10 @@ enum Scale {
 /// How a step finds codes in its view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Detector {
-    /// Our finder scan, finder triangles and affine sampling ([`fallback`]) on the local-threshold
-    /// bitmap made with `Flat` (`Flat::Skipped` on the full view only): no perspective fit, so
-    /// cheap, and it reads flat and rotated codes (screenshots, pages) whatever their version.
+    /// Our finder scan, finder triangles and sampling ([`fallback`]) on the local-threshold bitmap
+    /// made with `Flat` (`Flat::Skipped` on the full view only): no search for a perspective but
+    /// the alignment pattern (and one fitted corner in the half-size step), so cheap, and it reads
+    /// flat and rotated codes (screenshots, pages) whatever their version.
     Finders(Flat),
     /// `rqrr`'s detector on the view binarised this way: fits perspective (photos, tilted codes).
     Rqrr(Threshold),

@@ -40,12 +40,7 @@ pub(crate) fn search(
     let mut fs = scan(hybrid, img.w, img.h, polarity);
     fs.truncate(MAX_FINDERS);
     let mut out = ViewResult::default();
-    let mut tris = triangles(&fs, &pairs(&fs));
-    // The least-confirmed finder ranks a triangle: a real code's finders are confirmed by every
-    // row through their centres, while the chance 1:1:3:1:1 runs inside a code's data (or a
-    // page's text) are confirmed by a row or two. Real triangles come first, and the cut below
-    // falls on lookalikes.
-    tris.sort_by_key(|tri| std::cmp::Reverse(tri.iter().map(|f| f.hits).min()));
+    let tris = ranked_triangles(&fs);
     let mut read: Vec<[f32; 4]> = known.to_vec();
     for tri @ [tl, tr, bl] in tris {
         let inside = |x: f32, y: f32| read.iter().any(|&r| contains(r, (x, y)));
@@ -74,6 +69,32 @@ pub(crate) fn search(
         }
     }
     out
+}
+
+/// The finder triangles, best first. The least-confirmed finder ranks a triangle: a real code's
+/// finders are confirmed by every row through their centres, while the chance 1:1:3:1:1 runs inside
+/// a code's data (or a page's text) are confirmed by a row or two. Real triangles come first, and
+/// the cut at [`MAX_FAILED_TRIANGLES`] falls on lookalikes.
+fn ranked_triangles(fs: &[Finder]) -> Vec<[Finder; 3]> {
+    let mut tris = triangles(fs, &pairs(fs));
+    tris.sort_by_key(|tri| std::cmp::Reverse(tri.iter().map(|f| f.hits).min()));
+    tris
+}
+
+/// The perspective through the three finder centres of a `size`-module code and a fourth point
+/// `at`, the image of module coordinates (`diagonal`, `diagonal`): the alignment pattern's centre or
+/// a fitted corner.
+fn through_finders(
+    size: usize,
+    [tl, tr, bl]: [Finder; 3],
+    diagonal: f32,
+    at: (f32, f32),
+) -> Option<Homography> {
+    let (near, end) = (3.5, size as f32 - 3.5);
+    Homography::between(
+        [(near, near), (end, near), (diagonal, diagonal), (near, end)],
+        [(tl.x, tl.y), (tr.x, tr.y), at, (bl.x, bl.y)],
+    )
 }
 
 /// Tries the version the finder spacing suggests, then its neighbours; for each, through the
@@ -111,14 +132,7 @@ fn read_triangle(
             let perspective = (v >= 2)
                 .then(|| affine(far, far))
                 .and_then(|guess| alignment_pattern(img, hybrid, invert, guess, module))
-                .and_then(|ap| {
-                    let near = 3.5;
-                    let end = size as f32 - 3.5;
-                    Homography::between(
-                        [(near, near), (end, near), (far, far), (near, end)],
-                        [(tl.x, tl.y), (tr.x, tr.y), ap, (bl.x, bl.y)],
-                    )
-                });
+                .and_then(|ap| through_finders(size, [tl, tr, bl], far, ap));
             let read = |at: &dyn Fn(f32, f32) -> (f32, f32)| {
                 Samples::read_with(img, size, at)?.decode(invert)
             };
@@ -223,17 +237,12 @@ fn alignment_pattern(
 fn fitted_corner(
     img: &Luma,
     size: usize,
-    [tl, tr, bl]: [Finder; 3],
+    tri: [Finder; 3],
     guess: (f32, f32),
     module: f32,
 ) -> Option<Homography> {
-    let (near, end) = (3.5, size as f32 - 3.5);
-    let through = |br: (f32, f32)| {
-        Homography::between(
-            [(near, near), (end, near), (end, end), (near, end)],
-            [(tl.x, tl.y), (tr.x, tr.y), br, (bl.x, bl.y)],
-        )
-    };
+    let end = size as f32 - 3.5;
+    let through = |br: (f32, f32)| through_finders(size, tri, end, br);
     let score = |br: (f32, f32)| -> Option<f32> {
         let h = through(br)?;
         Some(Samples::read_with(img, size, |u, v| h.map(u, v))?.contrast())
@@ -300,10 +309,7 @@ mod tests {
     }
 
     fn best_triangle(img: &Luma, bits: &[bool]) -> [Finder; 3] {
-        let fs = scan(bits, img.w, img.h, Polarity::Normal);
-        let mut tris = triangles(&fs, &pairs(&fs));
-        tris.sort_by_key(|tri| std::cmp::Reverse(tri.iter().map(|f| f.hits).min()));
-        tris[0]
+        ranked_triangles(&scan(bits, img.w, img.h, Polarity::Normal))[0]
     }
 
     #[test]

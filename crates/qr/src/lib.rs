@@ -329,8 +329,9 @@ struct Views<'a> {
 }
 
 impl Views<'_> {
-    /// Makes the view for `scale`, and its bitmap if `bits`.
-    fn prepare(&mut self, scale: Scale, bits: bool) {
+    /// Makes the view for `scale`, and its bitmap made with `flat` if one is asked for
+    /// ([`Flat::Skipped`] on the full view only).
+    fn prepare(&mut self, scale: Scale, flat: Option<Flat>) {
         let k = scale as usize;
         if k > 0 && self.scaled[k - 1].is_none() {
             self.scaled[k - 1] = Some(match scale {
@@ -338,8 +339,22 @@ impl Views<'_> {
                 _ => self.full.blur3(),
             });
         }
-        if bits && self.hybrid[k].is_none() {
-            self.hybrid[k] = Some(prepare::hybrid_threshold(self.view(scale), Flat::Counted));
+        match flat {
+            Some(Flat::Counted) if self.hybrid[k].is_none() => {
+                self.hybrid[k] = Some(prepare::hybrid_threshold(self.view(scale), Flat::Counted));
+            }
+            Some(Flat::Skipped) if self.skipped.is_none() => {
+                self.skipped = Some(prepare::hybrid_threshold(self.full, Flat::Skipped));
+            }
+            _ => {}
+        }
+    }
+
+    /// The bitmap [`Views::prepare`] made for `scale` and `flat`, if it made one.
+    fn bitmap(&self, scale: Scale, flat: Option<Flat>) -> Option<&[bool]> {
+        match flat {
+            Some(Flat::Skipped) => self.skipped.as_deref(),
+            _ => self.hybrid[scale as usize].as_deref(),
         }
     }
 
@@ -411,10 +426,11 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
     let mut unread: Vec<([f32; 4], Polarity)> = Vec::new();
     let mut spent = 0;
     for (scale, detector, polarity) in CASCADE {
-        let bits = matches!(
-            detector,
-            Detector::Finders(Flat::Counted) | Detector::Rqrr(Threshold::Hybrid)
-        );
+        let flat = match detector {
+            Detector::Finders(flat) => Some(flat),
+            Detector::Rqrr(Threshold::Hybrid) => Some(Flat::Counted),
+            _ => None,
+        };
         if let Detector::Rqrr(_) = detector {
             // A pass of rqrr costs about its image's area; past the budget, an image that has
             // not been read by now is rarely read at all, and a page without a code should not
@@ -425,15 +441,8 @@ fn search(luma: &Luma) -> Vec<QrPayload> {
             }
             spent += area;
         }
-        views.prepare(scale, bits);
-        if detector == Detector::Finders(Flat::Skipped) && views.skipped.is_none() {
-            views.skipped = Some(prepare::hybrid_threshold(views.full, Flat::Skipped));
-        }
-        let hybrid = match detector {
-            Detector::Finders(Flat::Skipped) => views.skipped.as_deref(),
-            _ => views.hybrid[scale as usize].as_deref(),
-        };
-        let view = views.view(scale);
+        views.prepare(scale, flat);
+        let (view, hybrid) = (views.view(scale), views.bitmap(scale, flat));
         let factor = match scale {
             Scale::Full | Scale::Blur => 1.0,
             Scale::Half => 2.0,

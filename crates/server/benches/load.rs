@@ -1,6 +1,6 @@
 //! Load on loopback: authenticated API calls per second and latency at 64 concurrent connections,
 //! each a script that started an API session with one code (codes are used up, so a script makes its
-//! calls in a session: issue 10, finding 3), measured in one run on SQLite, on PostgreSQL with one
+//! calls in a session), measured in one run on SQLite, on PostgreSQL with one
 //! instance, and on PostgreSQL with two instances sharing the database (the connections spread over
 //! both); then password + code logins per second on SQLite (Argon2id-bound). PostgreSQL runs in a
 //! throwaway cluster (tests/common/pg.rs). Prints numbers; asserts nothing about time.

@@ -47,8 +47,8 @@ pub enum Attempt {
 
 /// Reserves one attempt on a counter, atomically: if the gate is open at `now`, counts the attempt as
 /// a failure and sets the back-off in one conditional `UPDATE`, so that of concurrent attempts only
-/// as many pass as the throttle allows (issue 10, finding 2). A database error here means nothing was
-/// checked (finding 13).
+/// as many pass as the throttle allows. A database error here means nothing was checked (never a
+/// free guess).
 pub fn reserve_attempt(
     conn: &mut dyn Conn,
     user_id: i64,
@@ -83,7 +83,7 @@ pub fn reserve_attempt(
 }
 
 /// Records a failed attempt that [`reserve_attempt`] counted as the `failures`-th: the audit entry
-/// and, at the lock, the lock's entry and the end of every session (finding 5).
+/// and, at the lock, the lock's entry and the end of every session.
 pub fn record_failure(
     conn: &mut dyn Conn,
     user_id: i64,
@@ -132,7 +132,8 @@ pub fn consume_step(conn: &mut dyn Conn, user_id: i64, step: u64) -> Result<bool
 }
 
 /// The most unknown logins remembered; when full, those whose back-off has ended are forgotten, and
-/// if none has, the one whose back-off ends first (finding 15).
+/// if none has, the one whose back-off ends first: made-up logins cannot grow the table without
+/// bound.
 pub const MAX_UNKNOWN_LOGINS: i64 = 10_000;
 
 /// Reserves an attempt for a login that does not exist, as [`reserve_attempt`] does for a real one,

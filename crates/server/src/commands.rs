@@ -55,7 +55,7 @@ pub fn password_or_random(given: Option<String>) -> Result<(String, bool)> {
     }
 }
 
-/// Ends every session of a user (the command line's changes of credentials; finding 5).
+/// Ends every session of a user (the command line's changes of credentials end them too, as the web's do).
 fn end_sessions_of(conn: &mut dyn Conn, login: &str) -> Result<()> {
     if let Some(user) = users::find(conn, login)? {
         users::end_sessions(conn, user.id, &users::KeepSession::None)?;

@@ -163,7 +163,7 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// Checks a password against a PHC string in a caller-owned work area that is reused from one call to
 /// the next (and wiped after each), so that a hashing thread holds one Argon2 memory for its whole
 /// life instead of leaving a freed 19 MiB block in every allocator arena it passed through
-/// (finding 6: memory must stay bounded under a burst). A malformed hash never matches.
+/// (memory must stay bounded under a burst of logins). A malformed hash never matches.
 pub fn verify_password_in(password: &str, phc: &str, memory: &mut Vec<argon2::Block>) -> bool {
     use argon2::{Algorithm, Params, Version};
     let Ok(hash) = PasswordHash::new(phc) else {

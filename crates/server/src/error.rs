@@ -39,7 +39,7 @@ pub enum Error {
 impl From<anyhow::Error> for Error {
     /// A database that is unreachable, restarting, timed out or (SQLite) held locked by another
     /// process past the busy timeout is 503, not 500: the request did nothing and may be retried
-    /// (finding 13). Everything else is internal.
+    /// (so a database error is never a free guess). Everything else is internal.
     fn from(e: anyhow::Error) -> Self {
         if e.chain().any(|cause| cause.is::<crate::db::Unavailable>()) {
             eprintln!("authbar-server: {e:#}");
@@ -164,11 +164,11 @@ impl IntoResponse for Error {
 
 impl Error {
     /// The error as a page that keeps the signed-in user's navigation and Log out.
-    pub fn page_for(self, signed: &crate::session::SignedIn) -> Response {
+    pub fn page_for(self, nav: html::Nav<'_>) -> Response {
         let status = self.status();
         let body = html::message_page(
             status.canonical_reason().unwrap_or("Error"),
-            Some(signed),
+            Some(nav),
             &self.message(),
         );
         self.decorate((status, body).into_response())

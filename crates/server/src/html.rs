@@ -2,7 +2,17 @@
 
 use axum::response::Html;
 
-use crate::session::SignedIn;
+/// What the navigation shows for a signed-in user: their login, whether they administer users, and
+/// the CSRF token of the Log out form. A plain value, so pages need nothing of the session's types.
+#[derive(Debug, Clone, Copy)]
+pub struct Nav<'a> {
+    /// The user's login, shown beside Log out.
+    pub login: &'a str,
+    /// Whether to link Company Users.
+    pub admin: bool,
+    /// The CSRF token bound to the session.
+    pub csrf: &'a str,
+}
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(text: &str) -> String {
@@ -32,18 +42,18 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d6dbe3;
 form.inline{display:inline}form.inline button{margin:0}";
 
 /// A whole page. The navigation and Log out are shown for a signed-in user.
-pub fn page(title: &str, signed_in: Option<&SignedIn>, body: &str) -> Html<String> {
+pub fn page(title: &str, signed_in: Option<Nav<'_>>, body: &str) -> Html<String> {
     let nav = match signed_in {
-        Some(SignedIn { user, csrf, .. }) => format!(
+        Some(Nav { login, admin, csrf }) => format!(
             "<nav><a href=\"/\">Home</a><a href=\"/settings/profile\">Settings &gt; User Profile</a>{}</nav>\
              <span>{}</span><form class=\"inline\" method=\"post\" action=\"/logout\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>Log out</button></form>",
-            if user.admin {
+            if admin {
                 "<a href=\"/admin/users\">Company Users</a>"
             } else {
                 ""
             },
-            esc(&user.login),
+            esc(login),
             esc(csrf)
         ),
         None => String::new(),
@@ -59,7 +69,7 @@ pub fn page(title: &str, signed_in: Option<&SignedIn>, body: &str) -> Html<Strin
 }
 
 /// A page with one message (errors), with the navigation when the user is signed in.
-pub fn message_page(title: &str, signed_in: Option<&SignedIn>, message: &str) -> Html<String> {
+pub fn message_page(title: &str, signed_in: Option<Nav<'_>>, message: &str) -> Html<String> {
     page(
         title,
         signed_in,

@@ -85,7 +85,8 @@ impl AppState {
     }
 
     /// The address browsers use, when it is not what the server listens on (a reverse proxy, TLS
-    /// termination): `https://…` turns on `Secure` `__Host-` cookies (finding 10), and `Origin`
+    /// termination): `https://…` turns on `Secure` `__Host-` cookies (no other site on the
+    /// domain can plant or read them), and `Origin`
     /// headers are checked against it. Only an origin is accepted: a scheme, a host and a port.
     pub fn with_public_url(mut self, url: &str) -> anyhow::Result<Self> {
         let url = url.trim_end_matches('/');
@@ -114,7 +115,7 @@ impl AppState {
     }
 }
 
-/// Refuses state-changing requests that a browser sends from another site (finding 8): a
+/// Refuses state-changing requests that a browser sends from another site (cross-site request forgery): a
 /// `Sec-Fetch-Site` other than `same-origin` (or `none`, typed by the user), or, from a browser that
 /// does not send that header, an `Origin` that is not this server's. Requests without either header (scripts, older browsers) pass on to the CSRF
 /// token and the API's JSON-only rule.

@@ -112,7 +112,7 @@ async fn serve(target: Target, pg: PgOptions, args: ServeArgs) -> Result<()> {
     let shown = target.display();
     let db = open_db(&target, &pg)?;
     // A missing or different key would make every sealed secret useless (every 2FA user would get
-    // 500): refuse to start instead of creating a new key over them (finding 14).
+    // 500): refuse to start instead of creating a new key over them (which would lose them for good).
     let sealed = db.call_sync(|c| users::any_sealed_secret(c))?;
     if sealed.is_some() && !key_path.exists() {
         bail!(

@@ -1,4 +1,4 @@
-//! Connection limits (finding 12): a connection that moves no byte either way for [`Limits::idle`]
+//! Connection limits, so slow or silent clients cannot hold the server's connections: a connection that moves no byte either way for [`Limits::idle`]
 //! is closed, and a request (its body included) must be answered within [`Limits::request`], else
 //! 408. A slow client can then hold a connection only while it keeps sending.
 

@@ -10,10 +10,11 @@ use zeroize::Zeroizing;
 
 use crate::AppState;
 use crate::attempts;
+use crate::attempts::{Attempt, Counter};
 use crate::crypto;
 use crate::error::Error;
 use crate::throttle;
-use crate::users::{self, Attempt, Counter, User};
+use crate::users::{self, User};
 
 /// The one message for a wrong login or password.
 pub const WRONG: &str = "Wrong login or password.";
@@ -21,7 +22,7 @@ pub const WRONG: &str = "Wrong login or password.";
 /// so a longer one is refused before any hashing work.
 pub const MAX_PASSWORD_CHARS: usize = users::MAX_PASSWORD_CHARS;
 
-/// Argon2id under a concurrency cap (finding 6): each hash takes 19 MiB and a core, so a fixed set of
+/// Argon2id under a concurrency cap, so a burst of logins cannot take the server's memory: each hash takes 19 MiB and a core, so a fixed set of
 /// hashing threads, one per core, does all the work, each reusing one work area; a request waits for
 /// a turn at most [`Hashers::QUEUE_WAIT`], then gets 503 with `Retry-After`. Memory and threads stay
 /// bounded under any burst.
@@ -203,7 +204,7 @@ pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User
     let id = user.id;
     let failures = match state
         .db
-        .call(move |conn| users::reserve_attempt(conn, id, Counter::Password, now))
+        .call(move |conn| attempts::reserve_attempt(conn, id, Counter::Password, now))
         .await?
     {
         Attempt::Granted(n) => n,
@@ -223,7 +224,7 @@ pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User
         state
             .db
             .call(move |conn| {
-                users::record_failure(
+                attempts::record_failure(
                     conn,
                     id,
                     &name,
@@ -239,7 +240,7 @@ pub async fn check(state: &AppState, login: &str, password: &str) -> Result<User
     // The refund: a right password clears the count the reservation raised.
     state
         .db
-        .call(move |conn| users::reset_failures(conn, id, Counter::Password))
+        .call(move |conn| attempts::reset_failures(conn, id, Counter::Password))
         .await?;
     if user.has_2fa() && throttle::locked(user.otp_failures) {
         // Only someone who knows the password learns that the codes are locked.

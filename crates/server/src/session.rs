@@ -2,7 +2,7 @@
 //! code is still to come ([`PendingLogin`]) is a different type from a signed-in one ([`SignedIn`]).
 //!
 //! CSRF: a form's token is derived from the session (or pending login) token in its HttpOnly cookie,
-//! so a token planted by a same-site origin is useless without that cookie (finding 8); only the
+//! so a token planted by a same-site origin is useless without that cookie; only the
 //! login form, which has no session yet, uses a double-submit cookie. [`CsrfForm`] reads a form and
 //! checks its token in one step; [`crate::same_origin_only`] refuses cross-site writes before that.
 
@@ -20,7 +20,7 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::crypto::{random_token, token_hash};
 use crate::error::Error;
-use crate::html;
+use crate::html::Nav;
 use crate::users::{self, KeepSession, TokenKind, User};
 
 /// Where a user changes the password (and must, with a one-time password).
@@ -36,7 +36,7 @@ pub const API_SESSION_HEADER: &str = "x-authsessionid";
 
 /// The cookies' names and attributes. Over HTTPS (`--public-url https://…`) they are `Secure` and
 /// carry the `__Host-` prefix, which the browser accepts only from this host over HTTPS with
-/// `Path=/` and no `Domain`, so that another site on the same domain cannot plant them (finding 10).
+/// `Path=/` and no `Domain`, so that another site on the same domain cannot plant them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Cookies {
     secure: bool,
@@ -177,12 +177,11 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let headers = req.headers().clone();
         let form: Result<Form<WithCsrf<T>>, FormRejection> = Form::from_request(req, state).await;
         let form = form.map(|Form(f)| f).map_err(|rejection| {
-            let page = html::message_page(
-                "The form could not be read",
-                None,
-                &format!("The form could not be read: {}", rejection.body_text()),
-            );
-            (rejection.status(), page).into_response()
+            Error::Rejected(
+                rejection.status(),
+                format!("The form could not be read: {}", rejection.body_text()),
+            )
+            .into_response()
         })?;
         check_csrf(state, &headers, &form.csrf).map_err(IntoResponse::into_response)?;
         Ok(CsrfForm(form.fields))
@@ -323,6 +322,17 @@ pub struct SignedIn {
     pub csrf: String,
     /// The session's token hash: the session that survives the user's own credential changes.
     pub session: KeepSession,
+}
+
+impl SignedIn {
+    /// The navigation a page shows for this user.
+    pub fn nav(&self) -> Nav<'_> {
+        Nav {
+            login: &self.user.login,
+            admin: self.user.admin,
+            csrf: &self.csrf,
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for SignedIn {

@@ -2,7 +2,7 @@
 //! exponential back-off, then a lock that only an administrator lifts.
 //!
 //! An attempt is *reserved* before it is checked (one conditional `UPDATE`, see
-//! [`crate::users::reserve_attempt`]): it counts as a failure from the start and is refunded only when
+//! [`crate::attempts::reserve_attempt`]): it counts as a failure from the start and is refunded only when
 //! it succeeds. So concurrent attempts cannot all pass one open gate, and an attempt whose outcome
 //! could not be recorded (a database error) was never a free guess.
 
@@ -61,7 +61,7 @@ impl Gate {
     /// What someone who has not proven the password is told, in seconds to wait (`None`: go ahead).
     /// A lock looks exactly like a back-off (429 with `Retry-After`), for known and unknown logins
     /// alike, so that neither the lock nor the login's existence can be probed, and a locked account
-    /// checks nothing (issue 10, finding 1).
+    /// checks nothing, and answers like any refusal (a guesser learns nothing from it).
     pub fn outsider_wait(self) -> Option<i64> {
         match self {
             Gate::Open => None,

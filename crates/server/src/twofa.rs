@@ -11,9 +11,10 @@ use authbar_core::{Account, Match, OtpType, Secret};
 use axum::http::StatusCode;
 
 use crate::AppState;
+use crate::attempts::{self, Attempt, Counter};
 use crate::error::Error;
 use crate::throttle::Gate;
-use crate::users::{self, Attempt, Counter, KeepSession, User};
+use crate::users::{self, KeepSession, User};
 
 /// Seconds per step.
 pub const PERIOD: u64 = 30;
@@ -51,7 +52,8 @@ pub enum CodeError {
     NothingPending,
     /// 2FA is not on.
     NotEnabled,
-    /// 2FA is on, and replacing its key needs a current code of that key (finding 4).
+    /// 2FA is on, and replacing its key needs a current code of that key (a stolen session alone
+    /// cannot move the second factor to the thief's device).
     CurrentCodeNeeded,
 }
 
@@ -143,14 +145,15 @@ pub fn setup_uri(prefix: &str, login: &str, secret: &Secret) -> Result<String, E
     ))
 }
 
-/// Reserves one attempt on the user's code counter before any code is checked (finding 2): the
-/// attempt counts as a failure until [`users::reset_failures`] refunds it. `Ok(Ok(failures))` when
+/// Reserves one attempt on the user's code counter before any code is checked (concurrent guesses
+/// cannot outrun the throttle): the
+/// attempt counts as a failure until [`attempts::reset_failures`] refunds it. `Ok(Ok(failures))` when
 /// it may go ahead.
 async fn reserve(state: &AppState, user: &User, now: i64) -> Result<Result<i64, CodeError>, Error> {
     let id = user.id;
     let attempt = state
         .db
-        .call(move |conn| users::reserve_attempt(conn, id, Counter::Otp, now))
+        .call(move |conn| attempts::reserve_attempt(conn, id, Counter::Otp, now))
         .await?;
     Ok(match attempt {
         Attempt::Granted(failures) => Ok(failures),
@@ -173,7 +176,7 @@ async fn failed(
     state
         .db
         .call(move |conn| {
-            users::record_failure(conn, id, &login, Counter::Otp, event, failures, now)
+            attempts::record_failure(conn, id, &login, Counter::Otp, event, failures, now)
         })
         .await?;
     Ok(())
@@ -199,9 +202,9 @@ async fn use_up(
     let accepted = state
         .db
         .call(move |conn| {
-            let ok = users::consume_step(conn, id, m.step)?;
+            let ok = attempts::consume_step(conn, id, m.step)?;
             if ok {
-                users::reset_failures(conn, id, Counter::Otp)?;
+                attempts::reset_failures(conn, id, Counter::Otp)?;
             } else {
                 users::audit(conn, &login, "code_replayed", "", now as i64)?;
             }
@@ -218,7 +221,7 @@ async fn use_up(
 }
 
 /// Checks a code for a user with 2FA on and uses up its step: every step is accepted once per user,
-/// on the web and the API alike (RFC 6238 §5.2; finding 3).
+/// on the web and the API alike (RFC 6238 §5.2: a verifier must not accept a code twice).
 pub async fn check(
     state: &AppState,
     user: &User,
@@ -287,7 +290,8 @@ pub enum CurrentKey<'a> {
 
 /// Activates the pending key with a code from the new device (see the module rules). When 2FA is on
 /// already, this replaces the device and needs a current code of the key in use, which is used up
-/// (finding 4); otherwise `current` is ignored. The user's other sessions end (finding 5).
+/// (a stolen session alone cannot move the second factor); otherwise `current` is ignored. The
+/// user's other sessions end.
 pub async fn activate(
     state: &AppState,
     user: &User,
@@ -361,7 +365,7 @@ pub async fn activate(
 }
 
 /// Deactivation by the user: needs a current code (the "deactivation code"), which is used up. The
-/// user's other sessions end (finding 5).
+/// user's other sessions end.
 pub async fn deactivate(
     state: &AppState,
     user: &User,

@@ -7,10 +7,6 @@ use crate::params;
 
 use crate::throttle;
 
-pub use crate::attempts::{
-    Attempt, Counter, consume_step, record_failure, reserve_attempt, reset_failures,
-};
-
 /// A user row, without secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -291,7 +287,8 @@ pub enum KeepSession {
 }
 
 /// Ends a user's sessions (web and API) and pending logins, except the one to keep; returns how many
-/// sessions ended. Called on every change of credentials: password, 2FA on or off, lock (finding 5).
+/// sessions ended. Called on every change of credentials: password, 2FA on or off, lock, so a stolen session
+/// does not outlive the credentials it was opened with.
 pub fn end_sessions(conn: &mut dyn Conn, user_id: i64, keep: &KeepSession) -> Result<usize> {
     let keep = match keep {
         KeepSession::None => "",

@@ -1,4 +1,4 @@
-//! Finding 6: a burst of concurrent password checks cannot take the server's memory. Its own test
+//! A burst of concurrent password checks cannot take the server's memory. Its own test
 //! binary, so that the peak RSS it reports is this burst's alone.
 
 #![allow(clippy::unwrap_used)]

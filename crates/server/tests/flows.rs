@@ -164,7 +164,7 @@ on_both_backends! {
                 .db
                 .call_sync(|c| {
                     authbar_server::users::clear_2fa(c, "skew", "2fa_disabled_by_admin", "test", T0)?;
-                    authbar_server::users::reset_failures(c, id, authbar_server::users::Counter::Otp)
+                    authbar_server::attempts::reset_failures(c, id, authbar_server::attempts::Counter::Otp)
                 })
                 .unwrap();
             let page = try_with(offset).await;
@@ -492,7 +492,7 @@ on_both_backends! {
         assert_eq!(server.user("pat").pw_failures, 0);
 
         // 100 consecutive failures lock; a locked password counter checks nothing and looks like a
-        // back-off to everyone, right password or not (issue 10, finding 1).
+        // back-off to everyone, right password or not.
         for _ in 0..100 {
             server.advance(authbar_server::throttle::MAX_BACKOFF_SECS);
             server.browser().login("pat", "wrong-password").await;

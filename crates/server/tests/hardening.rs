@@ -1,6 +1,6 @@
-//! Issue 10's lower findings (8–15), "also found" and issue 9's server side: one regression test
-//! each, named after the promise it keeps. The findings about credentials and throttling are in
-//! `security.rs`.
+//! The server's hardening against other sites, slow clients, the file system and made-up logins, one
+//! regression test each, named after the promise it keeps. The promises about credentials and
+//! throttling are in `security.rs`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -11,7 +11,7 @@ use common::{TestServer, signed_in, with_2fa};
 use reqwest::StatusCode;
 use serde_json::json;
 
-// ---- finding 8 ----
+// ---- cross-site request forgery ----
 
 on_both_backends! {
     #[tokio::test]
@@ -120,7 +120,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 9 ----
+// ---- the API takes JSON only, and its GET is safe ----
 
 on_both_backends! {
     #[tokio::test]
@@ -168,7 +168,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 10 ----
+// ---- cookies behind HTTPS ----
 
 on_both_backends! {
     #[tokio::test]
@@ -215,7 +215,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 11 ----
+// ---- the database files are private ----
 
 #[test]
 fn the_database_and_its_wal_files_are_private() {
@@ -240,7 +240,7 @@ fn the_database_and_its_wal_files_are_private() {
     );
 }
 
-// ---- finding 15 ----
+// ---- made-up logins cost nothing and fill nothing ----
 
 on_both_backends! {
     #[tokio::test]
@@ -257,7 +257,7 @@ on_both_backends! {
     }
 }
 
-// ---- also found, and issue 9 ----
+// ---- the administrator's pages, the clock check and code fields ----
 
 on_both_backends! {
     #[tokio::test]
@@ -319,7 +319,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 12 ----
+// ---- slow and silent clients ----
 
 on_both_backends! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,7 +362,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 14 ----
+// ---- the key to the sealed secrets ----
 
 #[test]
 fn the_server_refuses_to_start_when_the_key_to_its_sealed_secrets_is_missing_or_wrong() {

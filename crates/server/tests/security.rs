@@ -1,5 +1,5 @@
-//! Issue 10's findings about credentials and throttling (1–5, 7, 13), one regression test each,
-//! named after the promise it keeps. The lower findings are in `hardening.rs`.
+//! The server's promises about credentials and throttling, one regression test each, named after
+//! the promise it keeps. Its hardening against other sites and slow clients is in `hardening.rs`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -28,7 +28,7 @@ fn wrong_code(secret: &str, now: u64) -> &'static str {
     }
 }
 
-// ---- finding 1 ----
+// ---- a locked account checks nothing ----
 
 on_both_backends! {
     #[tokio::test]
@@ -90,7 +90,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 2 ----
+// ---- concurrent guesses cannot outrun the throttle ----
 
 on_both_backends! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -148,7 +148,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 13 ----
+// ---- a database error is never a free guess ----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_database_error_is_never_a_free_guess() {
@@ -171,7 +171,7 @@ async fn a_database_error_is_never_a_free_guess() {
     signed_in(&server, "pat", "pat-password").await;
 }
 
-// ---- finding 3 ----
+// ---- codes are used up, on the web and the API ----
 
 async fn get_json(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let resp = req.send().await.unwrap();
@@ -288,7 +288,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 4 ----
+// ---- a stolen session cannot move the second factor ----
 
 on_both_backends! {
     #[tokio::test]
@@ -375,7 +375,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 5 ----
+// ---- sessions end when credentials change ----
 
 on_both_backends! {
     #[tokio::test]
@@ -470,7 +470,7 @@ on_both_backends! {
     }
 }
 
-// ---- finding 7 ----
+// ---- the password change form is a login ----
 
 on_both_backends! {
     #[tokio::test]

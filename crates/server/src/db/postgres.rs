@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Statement};
 
-use super::{Cell, Conn, Dialect, Row, Unavailable, Value};
+use super::conn::{Cell, Conn, Dialect, Row, Unavailable, Value};
 
 /// The migrations, in order; the table `authbar_schema` records how many have been applied.
 const MIGRATIONS: &[(&str, &str)] = &[

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-use super::{Cell, Conn, Dialect, Row, Unavailable, Value};
+use super::conn::{Cell, Conn, Dialect, Row, Unavailable, Value};
 
 /// The migrations, in order; `PRAGMA user_version` records how many have been applied.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -39,7 +39,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
 ];
 
 /// Creates the database file readable by its owner only, and takes group and other access away from
-/// an existing one and its `-wal` and `-shm` files (finding 11). SQLite creates `-wal` and `-shm`
+/// an existing one and its `-wal` and `-shm` files (other users of the machine must not read
+/// them). SQLite creates `-wal` and `-shm`
 /// with the main file's permissions, so a 0600 database keeps them 0600.
 fn make_private(path: &Path) -> Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -180,7 +181,7 @@ impl rusqlite::ToSql for Value<'_> {
 }
 
 /// A busy or locked database (another process holds the write lock past the busy timeout) is
-/// [`Unavailable`]: the request did nothing and may be retried (finding 13).
+/// [`Unavailable`]: the request did nothing and may be retried (never a free guess).
 fn classify(e: rusqlite::Error) -> anyhow::Error {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {

@@ -39,7 +39,7 @@ fn require_admin(signed: &SignedIn) -> Result<(), Response> {
     } else {
         Err(
             Error::Forbidden("Only an administrator can manage company users.".into())
-                .page_for(signed),
+                .page_for(signed.nav()),
         )
     }
 }
@@ -111,8 +111,8 @@ async fn list(State(state): State<AppState>, signed: SignedIn) -> Result<Respons
     require_admin(&signed)?;
     let body = render(&state, &signed, None)
         .await
-        .map_err(|e| e.page_for(&signed))?;
-    Ok(page("Company Users", Some(&signed), &body).into_response())
+        .map_err(|e| e.page_for(signed.nav()))?;
+    Ok(page("Company Users", Some(signed.nav()), &body).into_response())
 }
 
 #[derive(Deserialize)]
@@ -130,8 +130,8 @@ async fn respond(
 ) -> Result<Response, Response> {
     let body = render(state, signed, Some(message))
         .await
-        .map_err(|e| e.page_for(signed))?;
-    Ok((status, page("Company Users", Some(signed), &body)).into_response())
+        .map_err(|e| e.page_for(signed.nav()))?;
+    Ok((status, page("Company Users", Some(signed.nav()), &body)).into_response())
 }
 
 async fn create(
@@ -149,7 +149,7 @@ async fn create(
         .hashers
         .hash(form.password)
         .await
-        .map_err(|e| e.page_for(&signed))?;
+        .map_err(|e| e.page_for(signed.nav()))?;
     let (now, admin, new_login) = (
         state.clock.now_secs() as i64,
         form.admin.is_some(),
@@ -159,7 +159,7 @@ async fn create(
         .db
         .call(move |conn| Ok(users::create(conn, &new_login, &hash, admin, now)))
         .await;
-    match created.map_err(|e| Error::from(e).page_for(&signed))? {
+    match created.map_err(|e| Error::from(e).page_for(signed.nav()))? {
         Ok(_) => {
             respond(
                 &state,
@@ -179,7 +179,7 @@ async fn refused(state: &AppState, signed: &SignedIn, e: UserError) -> Result<Re
     let e = Error::from(e);
     match e {
         Error::Internal(_) | Error::Unavailable(_) | Error::DatabaseUnavailable => {
-            Err(e.page_for(signed))
+            Err(e.page_for(signed.nav()))
         }
         e => respond(state, signed, e.status(), (&e.message(), false)).await,
     }
@@ -200,7 +200,7 @@ async fn confirm_disable_2fa(
         .db
         .call(move |conn| users::find(conn, &lookup))
         .await
-        .map_err(|e| Error::from(e).page_for(&signed))?;
+        .map_err(|e| Error::from(e).page_for(signed.nav()))?;
     let Some(user) = user else {
         return respond(
             &state,
@@ -217,7 +217,12 @@ async fn confirm_disable_2fa(
         encode_path(&user.login),
         csrf_field(&signed.csrf)
     );
-    Ok(page("Disable Two-Factor Authentication", Some(&signed), &body).into_response())
+    Ok(page(
+        "Disable Two-Factor Authentication",
+        Some(signed.nav()),
+        &body,
+    )
+    .into_response())
 }
 
 async fn disable_2fa(
@@ -240,7 +245,7 @@ async fn disable_2fa(
             Ok(Some(changed))
         })
         .await
-        .map_err(|e| Error::from(e).page_for(&signed))?;
+        .map_err(|e| Error::from(e).page_for(signed.nav()))?;
     match result {
         None => {
             respond(
@@ -284,7 +289,7 @@ async fn unlock(
         .db
         .call(move |conn| Ok(users::unlock(conn, &target, &by, now)))
         .await;
-    match result.map_err(|e| Error::from(e).page_for(&signed))? {
+    match result.map_err(|e| Error::from(e).page_for(signed.nav()))? {
         Ok(()) => {
             respond(
                 &state,

@@ -3,17 +3,17 @@
 //! - `GET /u/{login}.json`, `GET /u/{login}.xml`: the user record with `twoPhaseAuthEnabled`;
 //! - `GET /u/{login}/qrcode-2fa.png`: a 400×400 QR with the pending key, which is also in the `Secret`
 //!   response header. The key is generated on the first call and the same one is returned for
-//!   [`QR_PENDING_SECS`] after, so repeating the GET changes nothing (finding 9).
+//!   [`QR_PENDING_SECS`] after, so repeating the GET changes nothing (a GET must be safe to repeat).
 //!
 //! Our own (every `POST` takes a JSON body, `{}` when there is nothing to say, so that a cross-site
-//! form cannot send it with the browser's cached Basic credentials; finding 9):
+//! form cannot send it with the browser's cached Basic credentials):
 //!
 //! - `POST /api/session` `{}`: starts an API session (Basic, and `?otp=` with 2FA on); answers
 //!   `{"authSessionId": …, "expiresInSecs": 600}`; later calls send `X-authSessionId: …` instead of
 //!   credentials. `DELETE /api/session` ends it.
 //! - `POST /api/2fa/activate` `{"code": "123456"}`: activates the caller's pending key; when 2FA is on
 //!   this replaces the device and needs a current code of the old key too: the call's `?otp=`, or
-//!   `"currentCode"` in the body (finding 4);
+//!   `"currentCode"` in the body (a stolen session alone cannot move the second factor);
 //! - `POST /api/2fa/deactivate` `{"code": "123456"}`: the caller turns 2FA off with a current code
 //!   (the call's own `?otp=` counts when it is the same code);
 //! - `POST /api/users/{login}/2fa/disable` `{}`: an administrator turns another user's 2FA off;
@@ -144,7 +144,7 @@ struct CodeBody {
     current_code: Option<String>,
 }
 
-/// Any JSON object: state-changing calls with nothing to say still send `{}` (finding 9).
+/// Any JSON object: state-changing calls with nothing to say still send `{}` (a cross-site form cannot send JSON).
 #[derive(Deserialize)]
 struct Empty {}
 

@@ -4,8 +4,7 @@
 //! - A wrong login and a wrong password give the same 401 after the same Argon2 work.
 //! - Verified credentials are remembered in memory for 60 seconds (keyed by a salted hash that
 //!   includes the stored password hash, so a password change ends it): Argon2 once a minute.
-//! - `?otp=` is used up like a login code (RFC 6238 §5.2: a verifier must not accept an OTP twice;
-//!   finding 3). A script that makes many calls starts an API session with one code instead
+//! - `?otp=` is used up like a login code (RFC 6238 §5.2: a verifier must not accept an OTP twice). A script that makes many calls starts an API session with one code instead
 //!   (`POST /api/session`), valid for [`session::API_SESSION_SECS`], ended by any change of the
 //!   user's credentials.
 

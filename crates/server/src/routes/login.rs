@@ -36,7 +36,7 @@ async fn home(signed: SignedIn) -> Response {
             ""
         }
     );
-    page("Home", Some(&signed), &body).into_response()
+    page("Home", Some(signed.nav()), &body).into_response()
 }
 
 #[derive(Deserialize)]

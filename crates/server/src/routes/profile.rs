@@ -54,7 +54,7 @@ fn password_form(signed: &SignedIn, error: Option<&str>) -> String {
 async fn password_page(signed: SignedIn) -> Response {
     page(
         "Change password",
-        Some(&signed),
+        Some(signed.nav()),
         &password_form(&signed, None),
     )
     .into_response()
@@ -68,7 +68,8 @@ struct PasswordForm {
 }
 
 /// Changes the password with the current one, which is checked exactly as at login: the same
-/// throttle, lock and audit entries (finding 7). The user's other sessions end (finding 5).
+/// throttle, lock and audit entries (it is a password check like a login). The user's other
+/// sessions end.
 async fn password_submit(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -79,7 +80,7 @@ async fn password_submit(
             status,
             page(
                 "Change password",
-                Some(&signed),
+                Some(signed.nav()),
                 &password_form(&signed, Some(message)),
             ),
         )
@@ -112,13 +113,13 @@ async fn password_submit(
             let status = e.status();
             return Err(e.decorate(fail(status, &e.message())));
         }
-        Err(e) => return Err(e.page_for(&signed)),
+        Err(e) => return Err(e.page_for(signed.nav())),
     }
     let hash = state
         .hashers
         .hash(form.new)
         .await
-        .map_err(|e| e.page_for(&signed))?;
+        .map_err(|e| e.page_for(signed.nav()))?;
     let (id, login, now) = (
         signed.user.id,
         signed.user.login.clone(),
@@ -133,10 +134,10 @@ async fn password_submit(
             Ok(())
         })
         .await
-        .map_err(|e| Error::from(e).page_for(&signed))?;
+        .map_err(|e| Error::from(e).page_for(signed.nav()))?;
     let body = "<p class=\"ok\" role=\"status\">Your password is changed. You stay signed in here; every other \
                 session of yours has ended.</p><p><a href=\"/\">Continue</a></p>";
-    Ok(page("Change password", Some(&signed), body).into_response())
+    Ok(page("Change password", Some(signed.nav()), body).into_response())
 }
 
 async fn profile(signed: SignedIn) -> Response {
@@ -150,7 +151,7 @@ async fn profile(signed: SignedIn) -> Response {
         if u.admin { "administrator" } else { "user" },
         if u.has_2fa() { "on" } else { "off" }
     );
-    page("User Profile", Some(&signed), &body).into_response()
+    page("User Profile", Some(signed.nav()), &body).into_response()
 }
 
 /// Groups a base32 secret in fours for reading and typing.
@@ -305,8 +306,8 @@ async fn setup(
     };
     let body = setup_body(&state, &signed, view, None)
         .await
-        .map_err(|e| e.page_for(&signed))?;
-    Ok(page("Set Up Authentication", Some(&signed), &body).into_response())
+        .map_err(|e| e.page_for(signed.nav()))?;
+    Ok(page("Set Up Authentication", Some(signed.nav()), &body).into_response())
 }
 
 #[derive(Deserialize)]
@@ -331,7 +332,7 @@ async fn activate(
         signed.session.clone(),
     )
     .await
-    .map_err(|e| e.page_for(&signed))?;
+    .map_err(|e| e.page_for(signed.nav()))?;
     match result {
         Ok(()) => {
             let body = format!(
@@ -340,7 +341,12 @@ async fn activate(
                  <p><a href=\"/\">Continue</a></p>",
                 esc(&signed.user.login)
             );
-            Ok(page("Two-factor authentication activated", Some(&signed), &body).into_response())
+            Ok(page(
+                "Two-factor authentication activated",
+                Some(signed.nav()),
+                &body,
+            )
+            .into_response())
         }
         Err(e) => {
             let view = if signed.user.has_2fa() {
@@ -365,8 +371,10 @@ async fn setup_failed(
         .db
         .call(move |conn| users::find_id(conn, id))
         .await
-        .map_err(|e| Error::from(e).page_for(&signed))?
-        .ok_or_else(|| Error::NotFound("This user no longer exists.".into()).page_for(&signed))?;
+        .map_err(|e| Error::from(e).page_for(signed.nav()))?
+        .ok_or_else(|| {
+            Error::NotFound("This user no longer exists.".into()).page_for(signed.nav())
+        })?;
     let signed = SignedIn { user, ..signed };
     let purpose = match view {
         View::State if signed.user.has_2fa() => Purpose::Credential,
@@ -374,10 +382,10 @@ async fn setup_failed(
     };
     let body = setup_body(state, &signed, view, Some(&e.message()))
         .await
-        .map_err(|e| e.page_for(&signed))?;
+        .map_err(|e| e.page_for(signed.nav()))?;
     Err((
         e.status(purpose),
-        page("Set Up Authentication", Some(&signed), &body),
+        page("Set Up Authentication", Some(signed.nav()), &body),
     )
         .into_response())
 }
@@ -399,12 +407,17 @@ async fn deactivate(
         signed.session.clone(),
     )
     .await
-    .map_err(|e| e.page_for(&signed))?;
+    .map_err(|e| e.page_for(signed.nav()))?;
     match result {
         Ok(()) => {
             let body = "<p class=\"ok\" role=\"status\">Two-factor authentication is now <strong id=\"twofa-state\">off</strong>. \
                         Future logins need only your password.</p><p><a href=\"/\">Continue</a></p>";
-            Ok(page("Two-factor authentication deactivated", Some(&signed), body).into_response())
+            Ok(page(
+                "Two-factor authentication deactivated",
+                Some(signed.nav()),
+                body,
+            )
+            .into_response())
         }
         Err(e) => setup_failed(&state, signed, View::State, &e).await,
     }

@@ -6,7 +6,7 @@ use std::io::IsTerminal as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use authbar_core::{ImportError, import_file, import_payload, import_text};
+use authbar_core::{Coded, ImportError, import_file, import_payload, import_text, is_link};
 use zeroize::Zeroizing;
 
 use crate::failure::Failure;
@@ -17,7 +17,7 @@ pub fn run(input: &str, password_file: Option<&Path>) -> Result<ExitCode, Failur
     let path = Path::new(input);
     if !path.is_file() {
         let import = import_text(input).map_err(|e| {
-            let hint = if e.code() == "not_authenticator" && !input.contains("://") {
+            let hint = if e.code() == "not_authenticator" && !is_link(input) {
                 "pass an otpauth:// URI, an otpauth-migration:// export, or the path of an existing file"
             } else {
                 "check the text: it must be a complete otpauth:// or otpauth-migration:// URI"

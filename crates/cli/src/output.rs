@@ -2,7 +2,7 @@
 //! field names are the extension's (`crates/wasm`'s `View`: camelCase, `type`, `secretBits`, the HOTP
 //! counter as a decimal string so 64-bit values survive JavaScript).
 
-use authbar_core::{Account, Import, ImportError, Secret};
+use authbar_core::{Account, Coded, Import, ImportError, Secret};
 use serde::Serialize;
 
 /// One account.

@@ -9,7 +9,7 @@ use crate::otp::{
     self, Algorithm, Alphabet, DEFAULT_PERIOD, MAX_DIGITS, MIN_DIGITS, Match, STEAM_CHARS, Shape,
     TimedCode,
 };
-use crate::params::Params;
+use crate::params::{Coded, ErrorParams};
 
 /// Whether codes follow the clock (TOTP, Steam) or a counter (HOTP).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -91,9 +91,9 @@ pub enum AccountError {
     },
 }
 
-impl AccountError {
+impl Coded for AccountError {
     /// A stable machine-readable code, shared with the URI parser's codes.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             AccountError::BadDigits { .. } | AccountError::BadSteamDigits { .. } => "bad_digits",
             AccountError::BadPeriod { .. } => "bad_period",
@@ -101,17 +101,17 @@ impl AccountError {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
-            AccountError::BadDigits { digits } => Params::new()
+            AccountError::BadDigits { digits } => ErrorParams::new()
                 .with("found", digits)
                 .with("min", MIN_DIGITS)
                 .with("max", MAX_DIGITS),
-            AccountError::BadSteamDigits { digits } => Params::new()
+            AccountError::BadSteamDigits { digits } => ErrorParams::new()
                 .with("found", digits)
                 .with("steam", STEAM_CHARS)
                 .variant("steam"),
-            AccountError::BadPeriod { period } => Params::new().with("found", period),
+            AccountError::BadPeriod { period } => ErrorParams::new().with("found", period),
         }
     }
 }

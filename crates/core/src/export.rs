@@ -17,7 +17,7 @@ pub mod qr_code;
 
 use google::{Header, NotExportable};
 
-use crate::params::Params;
+use crate::params::{Coded, ErrorView};
 
 /// The most accounts in one part of a Google Authenticator export, as the app itself writes them.
 pub const MAX_PER_PART: usize = 10;
@@ -74,12 +74,9 @@ pub struct Refused {
     pub issuer: Option<String>,
     /// Its name.
     pub name: String,
-    /// A stable machine-readable code (`export_digits`, …).
-    pub code: &'static str,
-    /// The values the reason names, to word it in the user's language.
-    pub params: Params,
-    /// Why, in English.
-    pub message: String,
+    /// Why it was left out (`export_digits`, …).
+    #[serde(flatten)]
+    pub why: ErrorView,
     #[serde(skip)]
     reason: NotExportable,
 }
@@ -128,9 +125,7 @@ pub fn migration<'a>(
             entry_id: entry.id,
             issuer: entry.account.issuer().map(str::to_string),
             name: entry.account.name().to_string(),
-            code: reason.code(),
-            params: reason.params(),
-            message: reason.to_string(),
+            why: reason.view(),
             reason,
         };
         let name = match google::check(&entry.account) {

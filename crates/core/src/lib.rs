@@ -42,6 +42,7 @@
 pub mod account;
 pub mod export;
 pub mod import;
+pub mod lock;
 pub mod migration;
 pub mod otp;
 pub mod params;
@@ -58,9 +59,11 @@ pub mod vault;
 pub use account::{Account, AccountError, OtpType};
 pub use import::{
     Format, Import, ImportError, SkipReason, Skipped, import_file, import_payload, import_text,
+    is_link,
 };
+pub use lock::{LockError, LockState};
 pub use otp::{Algorithm, Alphabet, Code, Match, TimedCode};
-pub use params::{Coded, Params};
+pub use params::{Coded, ErrorParams, ErrorView};
 pub use qr::{PayloadKind, QrError, QrPayload};
 pub use sealed::{DataKey, KdfParams, SealedError, SealedVault};
 pub use secret::{Secret, SecretError};

@@ -29,7 +29,7 @@ use zeroize::Zeroizing;
 use crate::Secret;
 use crate::account::{Account, OtpType};
 use crate::otp::Algorithm;
-use crate::params::Params;
+use crate::params::{Coded, ErrorParams};
 use crate::percent;
 
 /// Why an export as a whole could not be read.
@@ -62,9 +62,9 @@ pub enum MigrationError {
     },
 }
 
-impl MigrationError {
+impl Coded for MigrationError {
     /// The stable error code (`bad_protobuf`, `bad_base64`, `bad_host`, `missing_data`, …).
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             MigrationError::BadScheme { .. } => "bad_scheme",
             MigrationError::BadHost { .. } => "bad_host",
@@ -76,14 +76,14 @@ impl MigrationError {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
-            MigrationError::BadScheme { found } => Params::new().with("found", found),
-            MigrationError::BadHost { host } => Params::new().with("found", host),
-            MigrationError::MissingData => Params::new(),
-            MigrationError::DuplicateData => Params::new().with("name", "data"),
+            MigrationError::BadScheme { found } => ErrorParams::new().with("found", found),
+            MigrationError::BadHost { host } => ErrorParams::new().with("found", host),
+            MigrationError::MissingData => ErrorParams::new(),
+            MigrationError::DuplicateData => ErrorParams::new().with("name", "data"),
             MigrationError::BadBase64 { detail } | MigrationError::BadProtobuf { detail } => {
-                Params::new().with("detail", detail)
+                ErrorParams::new().with("detail", detail)
             }
         }
     }
@@ -139,9 +139,9 @@ pub enum Unsupported {
     EmptySecret,
 }
 
-impl Unsupported {
+impl Coded for Unsupported {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             Unsupported::Md5 => "unsupported_md5",
             Unsupported::UnknownAlgorithm(_) => "unknown_algorithm",
@@ -153,13 +153,17 @@ impl Unsupported {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
-            Unsupported::Md5 | Unsupported::EmptySecret => Params::new(),
-            Unsupported::UnknownAlgorithm(n) => Params::new().with("found", n).variant("number"),
-            Unsupported::UnknownDigits(n) => Params::new().with("found", n).variant("number"),
-            Unsupported::UnknownType(n) => Params::new().with("found", n).variant("number"),
-            Unsupported::NegativeCounter(n) => Params::new().with("found", n).variant("negative"),
+            Unsupported::Md5 | Unsupported::EmptySecret => ErrorParams::new(),
+            Unsupported::UnknownAlgorithm(n) => {
+                ErrorParams::new().with("found", n).variant("number")
+            }
+            Unsupported::UnknownDigits(n) => ErrorParams::new().with("found", n).variant("number"),
+            Unsupported::UnknownType(n) => ErrorParams::new().with("found", n).variant("number"),
+            Unsupported::NegativeCounter(n) => {
+                ErrorParams::new().with("found", n).variant("negative")
+            }
         }
     }
 }

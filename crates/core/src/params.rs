@@ -1,22 +1,22 @@
 //! The values an error names — the bad character and its position, the value found, the limit — so a
 //! front end can word the error in its user's language from the error's code alone.
 //!
-//! Every error enum of the core has `code()` (stable, shared by variants that break one rule) and
-//! `params()`. Where variants that share a code break the rule in different ways (a Steam account's
+//! Every error enum of the core implements [`Coded`] in its own module: `code()` (stable, shared by
+//! variants that break one rule) and `params()`. Where variants that share a code break the rule in different ways (a Steam account's
 //! digits, a hex secret's length), `params()` names the way as the `variant` parameter, and the words
-//! are looked up under the key `<code>_<variant>` (see [`Params::word_key`]). The English `Display`
+//! are looked up under the key `<code>_<variant>` (see [`ErrorParams::word_key`]). The English `Display`
 //! text stays what the command line prints.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An error's parameters: names (`character`, `position`, `found`, …) to values, as text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Params(BTreeMap<&'static str, String>);
+pub struct ErrorParams(BTreeMap<String, String>);
 
-impl Params {
+impl ErrorParams {
     /// No parameters.
     pub fn new() -> Self {
         Self::default()
@@ -25,7 +25,7 @@ impl Params {
     /// These parameters and `name` = `value`.
     #[must_use]
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.0.insert(name, value.to_string());
+        self.0.insert(name.to_owned(), value.to_string());
         self
     }
 
@@ -41,8 +41,8 @@ impl Params {
     }
 
     /// Every parameter, by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.0.iter().map(|(k, v)| (*k, v.as_str()))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// The key a front end words an error with `code` and these parameters under: the code, or
@@ -55,57 +55,65 @@ impl Params {
     }
 }
 
+/// An error as a front end receives it: its stable code, the key of its words in a locale file
+/// (`err_<code>`, or `err_<code>_<variant>`: [`ErrorParams::word_key`]), the values those words name,
+/// and the English message. One shape for every error that crosses to a user interface — a thrown
+/// error, a skipped import entry, an import that failed, an account an export could not hold — so
+/// the words are looked up one way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ErrorView {
+    /// The stable machine-readable code.
+    pub code: String,
+    /// The key of the words in a locale file: `err_` and [`ErrorParams::word_key`].
+    pub key: String,
+    /// The values the words name.
+    pub params: ErrorParams,
+    /// The English message (what the command line prints).
+    pub message: String,
+}
+
+impl ErrorView {
+    /// The view of an error.
+    pub fn of<E: Coded + ?Sized>(error: &E) -> ErrorView {
+        let code = error.code();
+        let params = error.params();
+        ErrorView {
+            code: code.to_owned(),
+            key: format!("err_{}", params.word_key(code)),
+            params,
+            message: error.to_string(),
+        }
+    }
+}
+
 /// An error with a stable code and the values it names: every error enum of the core, so a front
 /// end converts them all one way.
 pub trait Coded: std::fmt::Display {
     /// The stable machine-readable code.
     fn code(&self) -> &'static str;
     /// The values the error names.
-    fn params(&self) -> Params;
+    fn params(&self) -> ErrorParams;
+    /// The error as a user interface receives it.
+    fn view(&self) -> ErrorView {
+        ErrorView::of(self)
+    }
 }
 
-macro_rules! coded {
-    ($($error:ty),* $(,)?) => {$(
-        impl Coded for $error {
-            fn code(&self) -> &'static str {
-                <$error>::code(self)
-            }
-            fn params(&self) -> Params {
-                <$error>::params(self)
-            }
-        }
-    )*};
-}
-
-coded!(
-    crate::SecretError,
-    crate::AccountError,
-    crate::uri::UriError,
-    crate::migration::MigrationError,
-    crate::migration::Unsupported,
-    crate::ImportError,
-    crate::SkipReason,
-    crate::VaultError,
-    crate::SealedError,
-    crate::vault::CommitError,
-    crate::export::google::NotExportable,
-    crate::export::qr_code::QrEncodeError,
-    crate::skew::SkewError,
-);
-
-/// The QR decoder is a crate of its own (`authbar-qr`, below the core): its one error's values here.
+/// The QR decoder is a crate of its own (`authbar-qr`, below the core, which has no `Coded`): its one
+/// error's values here.
 impl Coded for crate::QrError {
     fn code(&self) -> &'static str {
         crate::QrError::code(self)
     }
-    fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
             crate::QrError::BadDimensions {
                 width,
                 height,
                 channels,
                 len,
-            } => Params::new()
+            } => ErrorParams::new()
                 .with("width", width)
                 .with("height", height)
                 .with("channels", channels)
@@ -115,7 +123,7 @@ impl Coded for crate::QrError {
                 )
                 .with("len", len),
             // A later error of the decoder: its code and message still reach the user.
-            _ => Params::new(),
+            _ => ErrorParams::new(),
         }
     }
 }
@@ -135,7 +143,7 @@ mod tests {
 
     #[test]
     fn word_key_adds_the_variant_only_when_named() {
-        let plain = Params::new().with("found", 5);
+        let plain = ErrorParams::new().with("found", 5);
         assert_eq!(plain.word_key("bad_digits"), "bad_digits");
         let steam = plain.variant("steam");
         assert_eq!(steam.word_key("bad_digits"), "bad_digits_steam");
@@ -143,8 +151,22 @@ mod tests {
     }
 
     #[test]
+    fn a_view_names_the_words_of_its_variant() {
+        let steam = crate::AccountError::BadSteamDigits { digits: 6 };
+        let view = steam.view();
+        assert_eq!(view.code, "bad_digits");
+        assert_eq!(view.key, "err_bad_digits_steam");
+        assert_eq!(view.params.get("found"), Some("6"));
+        assert_eq!(view.message, steam.to_string());
+        let text = serde_json::to_string(&view).unwrap();
+        assert_eq!(serde_json::from_str::<ErrorView>(&text).unwrap(), view);
+    }
+
+    #[test]
     fn params_serialize_as_one_object() {
-        let p = Params::new().with("position", 3).with("character", '!');
+        let p = ErrorParams::new()
+            .with("position", 3)
+            .with("character", '!');
         assert_eq!(
             serde_json::to_string(&p).unwrap(),
             r#"{"character":"!","position":"3"}"#

@@ -16,7 +16,7 @@ use std::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::params::{Params, shown_char};
+use crate::params::{Coded, ErrorParams, shown_char};
 
 /// Why a base32 secret was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +57,9 @@ pub enum SecretError {
     },
 }
 
-impl SecretError {
+impl Coded for SecretError {
     /// A stable machine-readable code for the error, shared with the URI parser's codes.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             SecretError::Empty => "empty_secret",
             SecretError::BadCharacter { .. } => "bad_base32",
@@ -70,9 +70,9 @@ impl SecretError {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
-            SecretError::Empty => Params::new(),
+            SecretError::Empty => ErrorParams::new(),
             SecretError::BadCharacter {
                 character,
                 position,
@@ -80,15 +80,15 @@ impl SecretError {
             | SecretError::BadHexCharacter {
                 character,
                 position,
-            } => Params::new()
+            } => ErrorParams::new()
                 .with("character", shown_char(*character))
                 .with("position", position),
             SecretError::OddHexLength { length } => {
-                Params::new().with("length", length).variant("length")
+                ErrorParams::new().with("length", length).variant("length")
             }
-            SecretError::BadLength { length } => Params::new().with("length", length),
+            SecretError::BadLength { length } => ErrorParams::new().with("length", length),
             SecretError::BadPadding { found, expected } => {
-                let p = Params::new()
+                let p = ErrorParams::new()
                     .with("found", found)
                     .with("expected", expected);
                 if *expected == 0 { p.variant("none") } else { p }

@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::params::Params;
+use crate::params::{Coded, ErrorParams};
 
 /// Past this many seconds a code is refused in part of every step.
 pub const WARN_SECS: f64 = 15.0;
@@ -75,9 +75,9 @@ pub enum SkewError {
     },
 }
 
-impl SkewError {
+impl Coded for SkewError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             SkewError::NoSamples => "no_time_samples",
             SkewError::BadSample { .. } => "bad_time_sample",
@@ -85,11 +85,11 @@ impl SkewError {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
-            SkewError::NoSamples => Params::new(),
+            SkewError::NoSamples => ErrorParams::new(),
             SkewError::BadSample { index, rule } => {
-                Params::new().with("index", index).with("rule", rule)
+                ErrorParams::new().with("index", index).with("rule", rule)
             }
         }
     }

@@ -1,7 +1,10 @@
 //! The text the extension stores, read: a plain account list, or a sealed vault still to unlock.
 
+use std::fmt;
+
 use zeroize::Zeroize;
 
+use crate::params::{Coded, ErrorParams};
 use crate::sealed::{SealedError, SealedVault};
 use crate::vault::{Vault, VaultError};
 
@@ -23,6 +26,33 @@ pub enum StoredError {
     /// A sealed vault that cannot be read.
     Sealed(SealedError),
 }
+
+impl Coded for StoredError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoredError::Plain(e) => e.code(),
+            StoredError::Sealed(e) => e.code(),
+        }
+    }
+
+    fn params(&self) -> ErrorParams {
+        match self {
+            StoredError::Plain(e) => e.params(),
+            StoredError::Sealed(e) => e.params(),
+        }
+    }
+}
+
+impl fmt::Display for StoredError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoredError::Plain(e) => e.fmt(f),
+            StoredError::Sealed(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StoredError {}
 
 impl Stored {
     /// Reads a stored text given as UTF-8 bytes, as [`Stored::read`] does, then wipes the bytes (a

@@ -30,7 +30,7 @@ use std::fmt;
 
 use crate::account::{Account, OtpType, check_digits_for, check_period};
 use crate::otp::Algorithm;
-use crate::params::Params as ErrorParams;
+use crate::params::{Coded, ErrorParams};
 use crate::percent::{self, PercentError};
 use crate::{Secret, SecretError};
 
@@ -92,10 +92,10 @@ pub enum UriError {
     },
 }
 
-impl UriError {
+impl Coded for UriError {
     /// The stable error code (`malformed`, `bad_scheme`, `bad_base32`, …) as used in
     /// `otpauth-uris.jsonl` and by the extension.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             UriError::Malformed { .. } => "malformed",
             UriError::BadScheme { .. } => "bad_scheme",
@@ -112,7 +112,7 @@ impl UriError {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> ErrorParams {
+    fn params(&self) -> ErrorParams {
         match self {
             UriError::Malformed { detail } => ErrorParams::new().with("detail", detail),
             UriError::BadScheme { scheme } => ErrorParams::new().with("found", shorten(scheme)),

@@ -14,12 +14,12 @@ use authbar_core::skew::SkewError;
 use authbar_core::uri::UriError;
 use authbar_core::vault::CommitError;
 use authbar_core::{
-    AccountError, Coded, Format, ImportError, OtpType, Params, QrError, SealedError, SecretError,
-    SkipReason, VaultError,
+    AccountError, Coded, ErrorParams, Format, ImportError, LockError, OtpType, QrError,
+    SealedError, SecretError, SkipReason, VaultError,
 };
 
 /// One value of every variant of every error enum the front ends show, as (code, params).
-fn every_error() -> Vec<(&'static str, Params)> {
+fn every_error() -> Vec<(&'static str, ErrorParams)> {
     let secret = [
         SecretError::Empty,
         SecretError::BadCharacter {
@@ -98,6 +98,12 @@ fn every_error() -> Vec<(&'static str, Params)> {
             detail: found(),
         },
         ImportError::UnknownFormat { detail: found() },
+        ImportError::TooLarge { bytes: 20 << 20 },
+        ImportError::TooManyEntries { found: 200_000 },
+        ImportError::TooCostly {
+            format,
+            detail: found(),
+        },
     ];
     let skipped = [
         SkipReason::Migration(Unsupported::Md5),
@@ -107,6 +113,21 @@ fn every_error() -> Vec<(&'static str, Params)> {
             field: "digits",
             found: found(),
             rule: "6 or 8",
+        },
+        SkipReason::BadField {
+            field: "digits",
+            found: found(),
+            rule: "text",
+        },
+        SkipReason::BadField {
+            field: "digits",
+            found: found(),
+            rule: "a whole number of at least 0",
+        },
+        SkipReason::BadField {
+            field: "otpauth-migration link",
+            found: found(),
+            rule: "a readable Google Authenticator export",
         },
         SkipReason::MissingSecret,
         SkipReason::Secret(SecretError::Empty),
@@ -135,6 +156,19 @@ fn every_error() -> Vec<(&'static str, Params)> {
         SealedError::KeyRejected,
         SealedError::Tampered,
         SealedError::Vault(VaultError::FutureSchema { found: 9 }),
+        SealedError::TooManySlots { found: 9 },
+        SealedError::TooMuchWork { found: 1 << 30 },
+        SealedError::RandomFailed,
+        SealedError::BadPasskey { detail: found() },
+        SealedError::NoSuchPasskey,
+        SealedError::PasskeyRejected,
+    ];
+    let lock = [
+        LockError::Locked,
+        LockError::NotProtected,
+        LockError::AlreadyProtected,
+        LockError::PasskeysRemain { count: 2 },
+        LockError::Sealed(SealedError::WrongPassphrase),
     ];
     let commit = [
         CommitError::StaleIndex { index: 3, len: 2 },
@@ -175,6 +209,7 @@ fn every_error() -> Vec<(&'static str, Params)> {
     all.extend(skipped.iter().map(|e| (e.code(), e.params())));
     all.extend(vault.iter().map(|e| (e.code(), e.params())));
     all.extend(sealed.iter().map(|e| (e.code(), e.params())));
+    all.extend(lock.iter().map(|e| (e.code(), e.params())));
     all.extend(commit.iter().map(|e| (e.code(), e.params())));
     all.extend(export.iter().map(|e| (e.code(), e.params())));
     let qr = QrError::BadDimensions {

@@ -4,7 +4,7 @@
 
 use authbar_core::migration::{self, MigrationError, Unsupported};
 use authbar_core::{
-    Account, ImportError, OtpType, Secret, SecretError, SkipReason, import_text, uri,
+    Account, Coded, ImportError, OtpType, Secret, SecretError, SkipReason, import_text, uri,
 };
 
 fn b64(bytes: &[u8]) -> String {

@@ -7,7 +7,7 @@ use authbar_core::export::google::{self, Header, NotExportable};
 use authbar_core::export::qr_code::{ErrorCorrection, MAX_BYTES_L, QUIET_ZONE, QrMatrix};
 use authbar_core::export::{MAX_PART_BYTES, MAX_PER_PART, MigrationExport, migration};
 use authbar_core::migration::{self, MigrationBatch};
-use authbar_core::{Account, Algorithm, OtpType, Secret, Vault, VaultError, qr, uri};
+use authbar_core::{Account, Algorithm, Coded, OtpType, Secret, Vault, VaultError, qr, uri};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -159,7 +159,7 @@ fn accounts_the_format_cannot_hold_are_refused_each_with_why() {
     let refused: Vec<(u64, &str, &NotExportable)> = export
         .refused
         .iter()
-        .map(|r| (r.entry_id, r.code, r.reason()))
+        .map(|r| (r.entry_id, r.why.code.as_str(), r.reason()))
         .collect();
     assert_eq!(refused.len(), 6);
     assert_eq!(refused[0], (1, "export_digits", &NotExportable::Digits(7)));
@@ -179,7 +179,11 @@ fn accounts_the_format_cannot_hold_are_refused_each_with_why() {
         refused[5].2,
         NotExportable::TooLarge { bytes, max: MAX_PART_BYTES } if *bytes > MAX_PART_BYTES
     ));
-    let messages: Vec<&str> = export.refused.iter().map(|r| r.message.as_str()).collect();
+    let messages: Vec<&str> = export
+        .refused
+        .iter()
+        .map(|r| r.why.message.as_str())
+        .collect();
     assert_eq!(
         messages[..5],
         [

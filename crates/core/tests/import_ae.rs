@@ -3,7 +3,7 @@
 //! (oathtool; Steam computed independently). The extension's own re-import gets 5 of 13 right.
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
-use authbar_core::{Account, ImportError, import_file};
+use authbar_core::{Account, Coded, ImportError, import_file};
 use serde_json::Value;
 
 fn dir() -> std::path::PathBuf {

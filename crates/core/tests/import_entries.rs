@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
-use authbar_core::{Import, OtpType, import_file};
+use authbar_core::{Coded, Import, OtpType, import_file};
 
 fn import(text: &str) -> Import {
     import_file(text.as_bytes(), None).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -94,12 +94,13 @@ fn aegis_slot_and_db_problems() {
     ));
     assert_eq!(c, "corrupt");
     assert!(m.contains("power of two"), "{m}");
+    // A slot asking for 1 TiB of scrypt memory is refused before any key is derived.
     let huge = slot.replace("\"n\":3", "\"n\":1073741824");
     let (c, m) = error(&format!(
         r#"{{"version":1,"header":{{"slots":[{huge}],"params":{{}}}},"db":"AAAA"}}"#
     ));
-    assert_eq!(c, "corrupt");
-    assert!(m.contains("out of range"), "{m}");
+    assert_eq!(c, "import_too_costly");
+    assert!(m.contains("MiB of scrypt work"), "{m}");
     let (c, m) = error(
         r#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":4,"entries":[]}}"#,
     );

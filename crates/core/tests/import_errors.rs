@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
 use authbar_core::qr::{PayloadKind, QrPayload};
-use authbar_core::{ImportError, import_file, import_payload, import_text};
+use authbar_core::{Coded, ImportError, import_file, import_payload, import_text};
 
 fn fixture(name: &str) -> Vec<u8> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import");
@@ -101,6 +101,16 @@ fn future_versions_are_named() {
     let (c, m) = code(&fixture("2fas-future.2fas"), None);
     assert_eq!(c, "unsupported_version");
     assert!(m.contains("version 9"), "{m}");
+}
+
+#[test]
+fn an_aegis_vault_only_biometrics_open_is_said_before_a_password_is_asked() {
+    // No password given yet: the answer is what the file is, not a question for its password.
+    let (c, m) = code(&fixture("aegis-biometric.json"), None);
+    assert_eq!(c, "unsupported");
+    assert!(m.contains("only be unlocked with biometrics"), "{m}");
+    let (c, _) = code(&fixture("aegis-future.json"), None);
+    assert_eq!(c, "unsupported_version");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! `cryptography`, independent of this crate), with the accounts and codes that script computed.
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
-use authbar_core::{Account, Import, ImportError, import_file};
+use authbar_core::{Account, Coded, Import, ImportError, import_file};
 use serde_json::Value;
 
 fn dir() -> std::path::PathBuf {

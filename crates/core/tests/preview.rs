@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
 use authbar_core::vault::{Choice, CommitError, Selection, Status};
-use authbar_core::{Account, Import, ImportError, Vault, VaultError, import_text};
+use authbar_core::{Account, Coded, Import, ImportError, Vault, VaultError, import_text};
 
 const A: &str = "otpauth://totp/Bank:carol?secret=JBSWY3DPEHPK3PXP";
 const A_NEW_SECRET: &str = "otpauth://totp/Bank:carol?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -118,15 +118,15 @@ fn preview_reports_problems_skipped_entries_and_batches() {
     );
     assert_eq!(p.skipped.len(), 1);
     assert_eq!(
-        (p.skipped[0].source, p.skipped[0].code),
+        (p.skipped[0].source, p.skipped[0].reason.code.as_str()),
         (2, "unsupported_md5")
     );
     assert_eq!(p.problems.len(), 2);
     assert_eq!(
-        (p.problems[0].source, p.problems[0].code),
+        (p.problems[0].source, p.problems[0].why.code.as_str()),
         (1, "bad_scheme")
     );
-    assert_eq!(p.problems[1].code, "not_authenticator");
+    assert_eq!(p.problems[1].why.code, "not_authenticator");
     assert_eq!(p.problems[1].text.as_deref(), Some("just words"));
     assert_eq!(p.problems[1].error().code(), "not_authenticator");
 }

@@ -2,8 +2,8 @@
 //! of format 1 that every later version must still open.
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
-use authbar_core::sealed::{self, DataKey, KdfParams, SealedError, SealedVault};
-use authbar_core::{Stored, StoredError, Vault, VaultError, import_text};
+use authbar_core::sealed::{self, DataKey, KdfParams, RandomFailed, SealedError, SealedVault};
+use authbar_core::{Coded, Stored, StoredError, Vault, VaultError, import_text};
 
 /// Small Argon2id costs: the format, not the cost, is under test (the default is checked once).
 const FAST: KdfParams = KdfParams {
@@ -13,13 +13,14 @@ const FAST: KdfParams = KdfParams {
 };
 
 /// A deterministic "random" source: a counter, so every output is reproducible.
-fn counter() -> impl FnMut(&mut [u8]) {
+fn counter() -> impl FnMut(&mut [u8]) -> Result<(), RandomFailed> {
     let mut n: u8 = 0;
     move |buf: &mut [u8]| {
         for b in buf {
             n = n.wrapping_add(1);
             *b = n;
         }
+        Ok(())
     }
 }
 
@@ -128,8 +129,8 @@ fn truncated_text_is_corrupt_and_truncated_ciphertext_is_tampered() {
 #[test]
 fn future_version_is_refused_before_anything_else_is_read() {
     let err =
-        SealedVault::parse(r#"{"format":"authbar-vault","version":2,"whatever":[1]}"#).unwrap_err();
-    assert_eq!(err, SealedError::FutureVersion { found: 2 });
+        SealedVault::parse(r#"{"format":"authbar-vault","version":3,"whatever":[1]}"#).unwrap_err();
+    assert_eq!(err, SealedError::FutureVersion { found: 3 });
     assert!(err.to_string().contains("left untouched"), "{err}");
     let err = SealedVault::parse(r#"{"format":"authbar-vault","version":"1"}"#).unwrap_err();
     assert_eq!(err.code(), "sealed_corrupt");

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
 use authbar_core::site::SiteMatch;
-use authbar_core::{Vault, VaultError, import_text};
+use authbar_core::{Coded, Vault, VaultError, import_text};
 
 fn vault() -> Vault {
     let mut v = Vault::new();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use authbar_core::migration::{self, Unsupported};
 use authbar_core::otp::{hotp, totp};
-use authbar_core::{Algorithm, OtpType, Secret, uri};
+use authbar_core::{Algorithm, Coded, OtpType, Secret, uri};
 use serde_json::Value;
 
 fn vectors_dir() -> PathBuf {

@@ -4,7 +4,7 @@
 // A build of one module (`--features codes` or `tools` alone) leaves the other one's converters unused.
 #![cfg_attr(not(all(feature = "codes", feature = "tools")), allow(dead_code))]
 
-use authbar_core::Coded;
+use authbar_core::{Coded, ErrorView};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -30,13 +30,16 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, JsValue
     serde_json::from_str(&text).map_err(|e| js_error("bad_fields", &e.to_string()))
 }
 
-/// The `Error` for a core error: its code, its English message, and the values it names (`params`:
-/// the bad character and its position, the value found, an import's format), from which the popup
-/// words it in the user's language.
+/// The `Error` for a core error: its code, its English message, the key of its words (`key`) and
+/// the values they name (`params`: the bad character and its position, the value found, an import's
+/// format), from which the popup words it in the user's language. The same fields as the core's
+/// [`ErrorView`], which skipped entries and preview problems carry.
 pub(crate) fn to_js_error<E: Coded + ?Sized>(e: &E) -> JsValue {
-    let error = js_error(e.code(), &e.to_string());
-    let params = to_js(&e.params()).unwrap_or(JsValue::NULL);
+    let view = ErrorView::of(e);
+    let error = js_error(&view.code, &view.message);
+    let params = to_js(&view.params).unwrap_or(JsValue::NULL);
     // Setting a property on a fresh Error cannot fail.
+    let _ = js_sys::Reflect::set(&error, &"key".into(), &view.key.into());
     let _ = js_sys::Reflect::set(&error, &"params".into(), &params);
     error
 }

@@ -2,11 +2,13 @@
 //!
 //! Each wasm instance has its own memory, so the accounts the tools module read from an export file
 //! cross as text: accounts in their stored form (which the codes module validates again on reading,
-//! as it does a stored vault), entries that were skipped with their code and message already written
-//! (the reasons are the reader's types, which the codes module does not carry), and which part of a
-//! Google Authenticator export it was. The vault's own accounts never leave the codes module.
+//! as it does a stored vault), the entries that were skipped in the core's one shape for them
+//! ([`SkippedView`]: the reason's code, the key of its words, its values and its English message),
+//! and which part of a Google Authenticator export it was. The vault's own accounts never leave the
+//! codes module.
 
 use authbar_core::import::BatchInfo;
+use authbar_core::vault::SkippedView;
 use authbar_core::{Account, Import};
 use serde::{Deserialize, Serialize};
 
@@ -16,24 +18,10 @@ use serde::{Deserialize, Serialize};
 pub(crate) struct FileRead {
     /// The accounts, in their stored (serde) form.
     pub accounts: Vec<Account>,
-    /// The entries that cannot be added.
-    pub skipped: Vec<SkippedRead>,
+    /// The entries that cannot be added (their `source` is set when the preview takes them).
+    pub skipped: Vec<SkippedView>,
     /// `[index, size, id]` of a Google Authenticator export part.
     pub batch: Option<[i32; 3]>,
-}
-
-/// An entry of the file that cannot be added, as the preview shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct SkippedRead {
-    /// The issuer as exported.
-    pub issuer: String,
-    /// The name as exported.
-    pub name: String,
-    /// The reason's stable code.
-    pub code: String,
-    /// The reason, in English.
-    pub message: String,
 }
 
 #[cfg_attr(not(feature = "tools"), allow(dead_code))]
@@ -45,12 +33,7 @@ impl FileRead {
             skipped: import
                 .skipped
                 .into_iter()
-                .map(|s| SkippedRead {
-                    code: s.reason.code().to_string(),
-                    message: s.reason.to_string(),
-                    issuer: s.issuer,
-                    name: s.name,
-                })
+                .map(|s| SkippedView::of(0, s))
                 .collect(),
             batch: import.batch.map(|b| [b.index, b.size, b.id]),
         }
@@ -61,7 +44,7 @@ impl FileRead {
 impl FileRead {
     /// The accounts and the export part as an import for the preview, and the skipped entries
     /// (which the preview lists beside its own).
-    pub fn into_import(self) -> (Import, Vec<SkippedRead>) {
+    pub fn into_import(self) -> (Import, Vec<SkippedView>) {
         let import = Import {
             accounts: self.accounts,
             batch: self

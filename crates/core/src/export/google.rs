@@ -18,7 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
 use crate::otp::DEFAULT_PERIOD;
-use crate::params::Params;
+use crate::params::{Coded, ErrorParams};
 use crate::{Account, Algorithm, OtpType, percent};
 
 /// The start of every export URI.
@@ -48,9 +48,9 @@ pub enum NotExportable {
     },
 }
 
-impl NotExportable {
+impl Coded for NotExportable {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             NotExportable::Digits(_) => "export_digits",
             NotExportable::Period(_) => "export_period",
@@ -62,15 +62,15 @@ impl NotExportable {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
-            NotExportable::Digits(d) => Params::new().with("found", d),
-            NotExportable::Period(p) => Params::new().with("found", p),
-            NotExportable::Counter(c) => Params::new().with("found", c).with("max", i64::MAX),
-            NotExportable::Type(t) => Params::new().with("found", t),
-            NotExportable::NameLeadingSpace => Params::new(),
+            NotExportable::Digits(d) => ErrorParams::new().with("found", d),
+            NotExportable::Period(p) => ErrorParams::new().with("found", p),
+            NotExportable::Counter(c) => ErrorParams::new().with("found", c).with("max", i64::MAX),
+            NotExportable::Type(t) => ErrorParams::new().with("found", t),
+            NotExportable::NameLeadingSpace => ErrorParams::new(),
             NotExportable::TooLarge { bytes, max } => {
-                Params::new().with("bytes", bytes).with("max", max)
+                ErrorParams::new().with("bytes", bytes).with("max", max)
             }
         }
     }

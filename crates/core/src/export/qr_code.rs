@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::params::Params;
+use crate::params::{Coded, ErrorParams};
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -35,19 +35,19 @@ pub enum QrEncodeError {
     },
 }
 
-impl QrEncodeError {
+impl Coded for QrEncodeError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             QrEncodeError::TooLong { .. } => "qr_too_long",
         }
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
             QrEncodeError::TooLong { bytes, max } => {
-                Params::new().with("bytes", bytes).with("max", max)
+                ErrorParams::new().with("bytes", bytes).with("max", max)
             }
         }
     }

@@ -57,8 +57,11 @@ fn read(sniff: &Sniff, password: Option<&str>) -> Result<Import, ImportError> {
     let db = match &vault["db"] {
         Value::Object(_) => vault["db"].clone(),
         Value::String(sealed) => {
+            // What the file is comes before any question: a vault only biometrics open, or one with
+            // too many or too costly slots, is said at once, not after a password was typed.
+            let slots = password_slots(header)?;
             let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
-            let master = open_slots(header, password)?;
+            let master = open_slots(&slots, password)?;
             let params = &header["params"];
             let nonce = hex_field(params, "nonce")?;
             let tag = hex_field(params, "tag")?;
@@ -88,8 +91,17 @@ fn hex_field(object: &Value, field: &str) -> Result<Vec<u8>, ImportError> {
         .ok_or_else(|| corrupt(format!("the header has no hexadecimal '{field}'")))
 }
 
-/// The master key, from the first password slot the password opens.
-fn open_slots(header: &Value, password: &str) -> Result<Key, ImportError> {
+/// A password slot and its scrypt costs, checked before any key is derived.
+struct PasswordSlot<'a> {
+    slot: &'a Value,
+    n: u64,
+    r: u32,
+    p: u32,
+}
+
+/// The header's password slots, each with its costs: refused when there are none (a vault only the
+/// phone's biometrics open), too many, or when together they ask for too much scrypt work.
+fn password_slots(header: &Value) -> Result<Vec<PasswordSlot<'_>>, ImportError> {
     let slots = header
         .get("slots")
         .and_then(Value::as_array)
@@ -111,7 +123,20 @@ fn open_slots(header: &Value, password: &str) -> Result<Key, ImportError> {
             detail: detail.into(),
         });
     }
-    for slot in password_slots {
+    // Every slot's cost is known before any key is derived: a crafted vault with many slots, or
+    // slots at the per-slot cap, is refused at once instead of costing minutes.
+    if password_slots.len() > crypto::MAX_KEY_SLOTS {
+        return Err(ImportError::TooCostly {
+            format: FORMAT,
+            detail: format!(
+                "{} password slots; at most {}",
+                password_slots.len(),
+                crypto::MAX_KEY_SLOTS
+            ),
+        });
+    }
+    let mut costs = Vec::with_capacity(password_slots.len());
+    for &slot in &password_slots {
         let number = |f: &str| slot.get(f).and_then(Value::as_u64);
         let (Some(n), Some(r), Some(p)) = (number("n"), number("r"), number("p")) else {
             return Err(corrupt(
@@ -123,6 +148,28 @@ fn open_slots(header: &Value, password: &str) -> Result<Key, ImportError> {
                 "scrypt parameters r={r}, p={p} are out of range"
             )));
         };
+        costs.push(PasswordSlot { slot, n, r, p });
+    }
+    let work: u64 = costs
+        .iter()
+        .map(|s| crypto::scrypt_work(s.n, s.r, s.p))
+        .fold(0, u64::saturating_add);
+    if work > crypto::MAX_SCRYPT_WORK {
+        return Err(ImportError::TooCostly {
+            format: FORMAT,
+            detail: format!(
+                "{} MiB of scrypt work in its password slots; at most {} MiB",
+                work >> 20,
+                crypto::MAX_SCRYPT_WORK >> 20
+            ),
+        });
+    }
+    Ok(costs)
+}
+
+/// The master key, from the first password slot the password opens.
+fn open_slots(slots: &[PasswordSlot<'_>], password: &str) -> Result<Key, ImportError> {
+    for &PasswordSlot { slot, n, r, p } in slots {
         let salt = hex_field(slot, "salt")?;
         let mut sealed = hex_field(slot, "key")?;
         let params = slot.get("key_params").unwrap_or(&Value::Null);

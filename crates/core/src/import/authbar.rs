@@ -32,6 +32,12 @@ fn error(format: Format, e: SealedError) -> ImportError {
             found: found.to_string(),
             supported: VERSION_TEXT,
         },
+        SealedError::TooManySlots { .. } | SealedError::TooMuchWork { .. } => {
+            ImportError::TooCostly {
+                format,
+                detail: e.to_string(),
+            }
+        }
         SealedError::NoPassphraseSlot | SealedError::UnsupportedCipher { .. } => {
             ImportError::Unsupported {
                 format,
@@ -45,8 +51,8 @@ fn error(format: Format, e: SealedError) -> ImportError {
     }
 }
 
-const VERSION_TEXT: &str = "1";
+const VERSION_TEXT: &str = "1 and 2";
 const _: () = assert!(
-    VERSION == 1,
+    VERSION == 2,
     "VERSION_TEXT names the versions this code reads"
 );

@@ -87,6 +87,21 @@ pub(crate) fn pbkdf2_sha1(password: &[u8], salt: &[u8], iterations: u32) -> Key 
     key
 }
 
+/// The most password slots an encrypted export may have: each one is a key derivation.
+pub(crate) const MAX_KEY_SLOTS: usize = 8;
+
+/// The most scrypt work an export's password slots may ask for together, in bytes of memory times
+/// its parallel passes (`128·n·r·p` summed): 512 MiB, sixteen slots of Aegis's 32 MiB default, or
+/// two passes at the per-slot memory cap.
+pub(crate) const MAX_SCRYPT_WORK: u64 = 512 << 20;
+
+/// The work of one scrypt derivation, as [`MAX_SCRYPT_WORK`] counts it.
+pub(crate) fn scrypt_work(n: u64, r: u32, p: u32) -> u64 {
+    n.saturating_mul(128)
+        .saturating_mul(u64::from(r))
+        .saturating_mul(u64::from(p))
+}
+
 /// scrypt to a 256-bit key. `n` must be a power of two; memory (`128·n·r` bytes) is bounded to
 /// 256 MiB and `p` to 16 (Aegis uses n = 2^15, r = 8, p = 1: 32 MiB).
 pub(crate) fn scrypt(password: &[u8], salt: &[u8], n: u64, r: u32, p: u32) -> Result<Key, String> {

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::migration::{MigrationError, Unsupported};
-use crate::params::Params;
+use crate::params::{Coded, ErrorParams};
 use crate::uri::{UriError, shorten};
 use crate::{AccountError, SecretError};
 
@@ -148,13 +148,31 @@ pub enum ImportError {
         /// What the file looks like.
         detail: String,
     },
+    /// A file larger than an import reads ([`super::MAX_FILE_BYTES`]); refused before it is read.
+    TooLarge {
+        /// The file's size in bytes.
+        bytes: usize,
+    },
+    /// More entries than one import takes ([`super::MAX_ENTRIES`]); refused before they are read.
+    TooManyEntries {
+        /// The entries found (at least; counting stops early for some formats).
+        found: usize,
+    },
+    /// An encrypted export whose key slots ask for more key-derivation work than a reader does:
+    /// refused before any key is derived, so a crafted file cannot make the import hang.
+    TooCostly {
+        /// The export's format.
+        format: Format,
+        /// Which bound and by how much.
+        detail: String,
+    },
 }
 
-impl ImportError {
+impl Coded for ImportError {
     /// The stable error code (the URI or export error's code, `not_authenticator`,
     /// `password_required`, `wrong_password`, `corrupt`, `unsupported_version`, `unsupported` or
     /// `unknown_format`).
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             ImportError::Uri(e) => e.code(),
             ImportError::Migration(e) => e.code(),
@@ -165,34 +183,48 @@ impl ImportError {
             ImportError::UnsupportedVersion { .. } => "unsupported_version",
             ImportError::Unsupported { .. } => "unsupported",
             ImportError::UnknownFormat { .. } => "unknown_format",
+            ImportError::TooLarge { .. } => "import_too_large",
+            ImportError::TooManyEntries { .. } => "import_too_many_entries",
+            ImportError::TooCostly { .. } => "import_too_costly",
         }
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
             ImportError::Uri(e) => e.params(),
             ImportError::Migration(e) => e.params(),
-            ImportError::NotAuthenticator { text } => Params::new().with("text", text),
+            ImportError::NotAuthenticator { text } => ErrorParams::new().with("text", text),
             ImportError::PasswordRequired { format } | ImportError::WrongPassword { format } => {
-                Params::new().with("format", format.as_str())
+                ErrorParams::new().with("format", format.as_str())
             }
             ImportError::Corrupt { format, detail }
-            | ImportError::Unsupported { format, detail } => Params::new()
+            | ImportError::Unsupported { format, detail } => ErrorParams::new()
                 .with("format", format.as_str())
                 .with("detail", detail),
             ImportError::UnsupportedVersion {
                 format,
                 found,
                 supported,
-            } => Params::new()
+            } => ErrorParams::new()
                 .with("format", format.as_str())
                 .with("found", found)
                 .with("supported", supported),
-            ImportError::UnknownFormat { detail } => Params::new().with("detail", detail),
+            ImportError::UnknownFormat { detail } => ErrorParams::new().with("detail", detail),
+            ImportError::TooLarge { bytes } => ErrorParams::new()
+                .with("found", mebibytes(*bytes))
+                .with("max", mebibytes(super::MAX_FILE_BYTES)),
+            ImportError::TooManyEntries { found } => ErrorParams::new()
+                .with("found", found)
+                .with("max", super::MAX_ENTRIES),
+            ImportError::TooCostly { format, detail } => ErrorParams::new()
+                .with("format", format.as_str())
+                .with("detail", detail),
         }
     }
+}
 
+impl ImportError {
     /// The format the error is about, when the input was recognised.
     pub fn format(&self) -> Option<Format> {
         match self {
@@ -200,10 +232,14 @@ impl ImportError {
             | ImportError::WrongPassword { format }
             | ImportError::Corrupt { format, .. }
             | ImportError::UnsupportedVersion { format, .. }
-            | ImportError::Unsupported { format, .. } => Some(*format),
+            | ImportError::Unsupported { format, .. }
+            | ImportError::TooCostly { format, .. } => Some(*format),
             ImportError::Uri(_) => Some(Format::Otpauth),
             ImportError::Migration(_) => Some(Format::GoogleMigration),
-            ImportError::NotAuthenticator { .. } | ImportError::UnknownFormat { .. } => None,
+            ImportError::NotAuthenticator { .. }
+            | ImportError::UnknownFormat { .. }
+            | ImportError::TooLarge { .. }
+            | ImportError::TooManyEntries { .. } => None,
         }
     }
 }
@@ -243,11 +279,50 @@ impl fmt::Display for ImportError {
                  Bitwarden, Proton Authenticator, Stratum and Authenticator extension exports, \
                  otpauth:// links and Google Authenticator exports)"
             ),
+            ImportError::TooLarge { bytes } => write!(
+                f,
+                "the file is {} MiB; an import reads at most {} MiB (an export of thousands of \
+                 accounts is far smaller: is it the right file?)",
+                mebibytes(*bytes),
+                mebibytes(super::MAX_FILE_BYTES)
+            ),
+            ImportError::TooManyEntries { found } => write!(
+                f,
+                "the file holds {found} entries; one import takes at most {}: split the file",
+                super::MAX_ENTRIES
+            ),
+            ImportError::TooCostly { format, detail } => write!(
+                f,
+                "this {format} asks for more key-derivation work than Authbar does ({detail}); it \
+                 was refused before the password was tried"
+            ),
         }
     }
 }
 
+/// A size in MiB with one decimal, as the words show it.
+fn mebibytes(bytes: usize) -> String {
+    format!("{:.1}", bytes as f64 / 1_048_576.0)
+}
+
 impl std::error::Error for ImportError {}
+
+/// The rule a field of text breaks (`BadField`): it must be text.
+pub(crate) const RULE_TEXT: &str = "text";
+/// The rule a numeric field breaks.
+pub(crate) const RULE_NUMBER: &str = "a whole number of at least 0";
+/// The rule a migration link in a text file breaks.
+pub(crate) const RULE_MIGRATION: &str = "a readable Google Authenticator export";
+
+/// The words variant of a known `BadField` rule.
+fn rule_variant(rule: &str) -> Option<&'static str> {
+    match rule {
+        RULE_TEXT => Some("text"),
+        RULE_NUMBER => Some("number"),
+        RULE_MIGRATION => Some("migration"),
+        _ => None,
+    }
+}
 
 /// Why one entry of an export was not imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,9 +364,9 @@ pub enum SkipReason {
     EncryptedEntry,
 }
 
-impl SkipReason {
+impl Coded for SkipReason {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             SkipReason::Migration(u) => u.code(),
             SkipReason::UnsupportedType { .. } => "unsupported_type",
@@ -307,18 +382,27 @@ impl SkipReason {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         match self {
             SkipReason::Migration(u) => u.params(),
             SkipReason::UnsupportedType { found } | SkipReason::UnknownAlgorithm { found } => {
-                Params::new().with("found", shorten(found))
+                ErrorParams::new().with("found", shorten(found))
             }
-            SkipReason::BadField { field, found, rule } => Params::new()
-                .with("field", field)
-                .with("found", found)
-                .with("rule", rule),
-            SkipReason::MissingSecret | SkipReason::EncryptedEntry => Params::new(),
-            SkipReason::NotAuthenticator => Params::new().variant("line"),
+            SkipReason::BadField { field, found, rule } => {
+                let params = ErrorParams::new()
+                    .with("field", field)
+                    .with("found", found)
+                    .with("rule", rule);
+                // The rule is English: each known one has words of its own in every language.
+                match rule_variant(rule) {
+                    Some(variant) => params.variant(variant),
+                    None => params,
+                }
+            }
+            // An entry's missing secret, worded apart from a link's (which shares the code).
+            SkipReason::MissingSecret => ErrorParams::new().variant("entry"),
+            SkipReason::EncryptedEntry => ErrorParams::new(),
+            SkipReason::NotAuthenticator => ErrorParams::new().variant("line"),
             SkipReason::Secret(e) => e.params(),
             SkipReason::Account(e) => e.params(),
             SkipReason::Uri(e) => e.params(),

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::error::SkipReason;
+use super::error::{RULE_NUMBER, RULE_TEXT, SkipReason};
 use crate::account::OtpType;
 use crate::otp::Algorithm;
 use crate::uri::shorten;
@@ -116,7 +116,7 @@ pub(crate) fn text<'a>(
     match entry.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(bad(field, other, "text")),
+        Some(other) => Err(bad(field, other, RULE_TEXT)),
     }
 }
 
@@ -129,21 +129,17 @@ pub(crate) fn text_or_empty<'a>(entry: &'a Value, field: &'static str) -> &'a st
 /// spells, because the "Authenticator" extension writes `"digits": "8"` after editing an entry
 /// (shared/peers/ae-8.0.2/README.md, "things a third-party importer must handle" 2).
 pub(crate) fn number(entry: &Value, field: &'static str) -> Result<Option<u64>, SkipReason> {
-    const RULE: &str = "a whole number of at least 0";
     match entry.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| {
-            bad(
-                field,
-                &Value::Number(n.clone()),
-                "a whole number of at least 0",
-            )
-        }),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| bad(field, &Value::Number(n.clone()), RULE_NUMBER)),
         Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s
             .parse()
             .map(Some)
-            .map_err(|_| bad(field, &Value::String(s.clone()), RULE)),
-        Some(other) => Err(bad(field, other, RULE)),
+            .map_err(|_| bad(field, &Value::String(s.clone()), RULE_NUMBER)),
+        Some(other) => Err(bad(field, other, RULE_NUMBER)),
     }
 }
 

@@ -4,11 +4,12 @@
 
 use serde_json::Value;
 
-use super::error::{Format, ImportError, SkipReason};
+use super::error::{Format, ImportError, RULE_MIGRATION, SkipReason};
 use super::fields::{self, Params};
-use super::{Import, Probe, Sniff, ae, import_known};
+use super::{Import, MAX_ENTRIES, Probe, Sniff, ae, import_known};
 use crate::account::OtpType;
 use crate::otp::Algorithm;
+use crate::params::Coded;
 use crate::qr::PayloadKind;
 use crate::{Account, Secret, uri};
 
@@ -50,8 +51,14 @@ fn claims_otpauth(sniff: &Sniff) -> bool {
 /// One account per `otpauth://` line and every account of an `otpauth-migration://` line; other
 /// lines are reported as skipped, named by their line number.
 fn read_otpauth(sniff: &Sniff, _password: Option<&str>) -> Result<Import, ImportError> {
+    let text = sniff.text.unwrap_or_default();
+    // Counted before any line is parsed: 200,000 lines are refused at once, not after parsing.
+    let found = lines(text).count();
+    if found > MAX_ENTRIES {
+        return Err(ImportError::TooManyEntries { found });
+    }
     let mut import = Import::new(Format::OtpauthList);
-    for (number, line) in lines(sniff.text.unwrap_or_default()) {
+    for (number, line) in lines(text) {
         let line_name = format!("line {number}");
         match PayloadKind::of(line) {
             PayloadKind::Other => import.push("", &line_name, Err(SkipReason::NotAuthenticator)),
@@ -69,7 +76,7 @@ fn read_otpauth(sniff: &Sniff, _password: Option<&str>) -> Result<Import, Import
                     Err(SkipReason::BadField {
                         field: "otpauth-migration link",
                         found: e.code().to_string(),
-                        rule: "a readable Google Authenticator export",
+                        rule: RULE_MIGRATION,
                     }),
                 ),
             },

@@ -26,6 +26,15 @@ use crate::uri::{self, UriError};
 
 pub use error::{Format, ImportError, SkipReason};
 
+/// The largest file an import reads: 16 MiB. An export of thousands of accounts is a few hundred
+/// KiB (an Aegis vault with an icon per account a few MiB); anything larger is refused before it is
+/// read, so a wrong or crafted file cannot make the popup hang.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most entries (accounts and skipped entries) one import takes: 5,000, the size of the
+/// largest account list the extension is tested with.
+pub const MAX_ENTRIES: usize = 5_000;
+
 /// An export entry that was not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
@@ -69,6 +78,15 @@ impl Import {
         }
     }
 
+    /// Refuses an import of more than [`MAX_ENTRIES`] entries.
+    fn check_size(self) -> Result<Import, ImportError> {
+        let found = self.accounts.len() + self.skipped.len();
+        if found > MAX_ENTRIES {
+            return Err(ImportError::TooManyEntries { found });
+        }
+        Ok(self)
+    }
+
     /// Adds an entry's outcome: the account, or the reason it was skipped.
     fn push(&mut self, issuer: &str, name: &str, outcome: Result<Account, SkipReason>) {
         match outcome {
@@ -92,7 +110,7 @@ pub fn import_text(text: &str) -> Result<Import, ImportError> {
         PayloadKind::Other => {
             if let Err(e @ UriError::BadScheme { .. }) = uri::parse(text)
                 && !text.contains(char::is_whitespace)
-                && text.contains("://")
+                && is_link(text)
             {
                 return Err(ImportError::Uri(e));
             }
@@ -100,6 +118,14 @@ pub fn import_text(text: &str) -> Result<Import, ImportError> {
         }
         kind => import_known(kind, text),
     }
+}
+
+/// Whether typed or pasted text is meant as a link (it has a scheme, `…://`) rather than a bare
+/// secret: a link goes to [`import_text`], which names a wrong scheme; anything else is read as a
+/// secret with the fields typed beside it. The one rule the popup's Add field and `authbar import`
+/// share.
+pub fn is_link(text: &str) -> bool {
+    text.contains("://")
 }
 
 /// Imports a QR code's payload: the one rule every front end (the popup, `authbar decode` and
@@ -186,6 +212,9 @@ const PROBES: &[Probe] = &[
 /// [`ImportError::PasswordRequired`] (so a front end can ask and call again), with a wrong one
 /// [`ImportError::WrongPassword`]. A plain file ignores it.
 pub fn import_file(bytes: &[u8], password: Option<&str>) -> Result<Import, ImportError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: bytes.len() });
+    }
     let text = std::str::from_utf8(bytes)
         .ok()
         .map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
@@ -195,7 +224,7 @@ pub fn import_file(bytes: &[u8], password: Option<&str>) -> Result<Import, Impor
         .and_then(|t| serde_json::from_str(t).ok());
     let sniff = Sniff { bytes, text, json };
     if let Some(probe) = PROBES.iter().find(|p| (p.claims)(&sniff)) {
-        return (probe.read)(&sniff, password);
+        return (probe.read)(&sniff, password)?.check_size();
     }
     Err(unknown(&sniff))
 }

@@ -6,11 +6,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::list::{Added, Vault};
 use super::view::{AccountView, same_label};
-use super::{Added, Vault};
 use crate::Account;
-use crate::import::{Import, ImportError};
-use crate::params::Params;
+use crate::import::{Import, ImportError, Skipped};
+use crate::params::{Coded, ErrorParams, ErrorView};
 
 /// How an incoming account relates to what is stored. Serialised flat into [`Incoming`] as
 /// `"status": "new" | "stored" | "repeated" | "sameName"` with the variant's fields beside it.
@@ -79,8 +79,12 @@ impl Incoming {
     }
 }
 
-/// An export entry the import could not use (e.g. MD5), with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// An export entry the import could not use (e.g. MD5), with why: the one shape a skipped entry has
+/// wherever it goes (a file the tools module read hands its skipped entries to the preview in it).
+///
+/// JSON: `{"source":0,"issuer":"ACME","name":"bob","code":"unsupported_md5","key":
+/// "err_unsupported_md5","params":{},"message":"…"}`: the reason's [`ErrorView`] beside the entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SkippedView {
     /// Which import it came from.
@@ -89,12 +93,21 @@ pub struct SkippedView {
     pub issuer: String,
     /// The name as exported.
     pub name: String,
-    /// A stable machine-readable code (`unsupported_md5`, …).
-    pub code: &'static str,
-    /// The values the reason names, to word it in the user's language.
-    pub params: Params,
-    /// What is wrong, in English.
-    pub message: String,
+    /// Why it was skipped.
+    #[serde(flatten)]
+    pub reason: ErrorView,
+}
+
+impl SkippedView {
+    /// The view of an importer's skipped entry, from import `source`.
+    pub fn of(source: usize, skipped: Skipped) -> SkippedView {
+        SkippedView {
+            source,
+            reason: skipped.reason.view(),
+            issuer: skipped.issuer,
+            name: skipped.name,
+        }
+    }
 }
 
 /// An import that failed as a whole, with its error.
@@ -103,12 +116,9 @@ pub struct SkippedView {
 pub struct Problem {
     /// Which import it was.
     pub source: usize,
-    /// The error's stable code.
-    pub code: &'static str,
-    /// The values the error names, to word it in the user's language.
-    pub params: Params,
-    /// What is wrong, in English.
-    pub message: String,
+    /// What is wrong.
+    #[serde(flatten)]
+    pub why: ErrorView,
     /// For text that is not an authenticator code: the text (shortened), to show the user.
     pub text: Option<String>,
     #[serde(skip)]
@@ -237,9 +247,9 @@ pub enum CommitError {
     },
 }
 
-impl CommitError {
+impl Coded for CommitError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             CommitError::StaleIndex { .. } => "stale_preview",
             CommitError::RepeatedIndex { .. } => "repeated_choice",
@@ -251,22 +261,22 @@ impl CommitError {
     }
 
     /// The values the error names, for wording it in another language (see [`crate::params`]).
-    pub fn params(&self) -> Params {
+    fn params(&self) -> ErrorParams {
         // Positions are shown counting from 1, as the preview lists them.
         match self {
             CommitError::StaleIndex { index, len } => {
-                Params::new().with("index", index + 1).with("len", len)
+                ErrorParams::new().with("index", index + 1).with("len", len)
             }
-            CommitError::RepeatedIndex { index } => Params::new().with("index", index + 1),
-            CommitError::NoSuchEntry { index, entry_id } => Params::new()
+            CommitError::RepeatedIndex { index } => ErrorParams::new().with("index", index + 1),
+            CommitError::NoSuchEntry { index, entry_id } => ErrorParams::new()
                 .with("index", index + 1)
                 .with("entry", entry_id)
                 .variant("preview"),
             CommitError::NotSameName { index, entry_id }
-            | CommitError::AlreadyStored { index, entry_id } => Params::new()
+            | CommitError::AlreadyStored { index, entry_id } => ErrorParams::new()
                 .with("index", index + 1)
                 .with("entry", entry_id),
-            CommitError::ReplacedTwice { entry_id } => Params::new().with("entry", entry_id),
+            CommitError::ReplacedTwice { entry_id } => ErrorParams::new().with("entry", entry_id),
         }
     }
 }
@@ -331,9 +341,7 @@ impl Vault {
                     };
                     preview.problems.push(Problem {
                         source,
-                        code: error.code(),
-                        params: error.params(),
-                        message: error.to_string(),
+                        why: error.view(),
                         text,
                         error,
                     });
@@ -348,16 +356,12 @@ impl Vault {
                     id: b.id,
                 });
             }
-            preview
-                .skipped
-                .extend(import.skipped.into_iter().map(|s| SkippedView {
-                    source,
-                    code: s.reason.code(),
-                    params: s.reason.params(),
-                    message: s.reason.to_string(),
-                    issuer: s.issuer,
-                    name: s.name,
-                }));
+            preview.skipped.extend(
+                import
+                    .skipped
+                    .into_iter()
+                    .map(|s| SkippedView::of(source, s)),
+            );
             for account in import.accounts {
                 let incoming = self.classify(&preview.accounts, source, account);
                 preview.accounts.push(incoming);
@@ -367,13 +371,17 @@ impl Vault {
     }
 
     fn classify(&self, earlier: &[Incoming], source: usize, account: Account) -> Incoming {
-        let status = if let Some(e) = self.entries.iter().find(|e| e.account.same_entry(&account)) {
+        let status = if let Some(e) = self
+            .entries()
+            .iter()
+            .find(|e| e.account.same_entry(&account))
+        {
             Status::Stored { entry_id: e.id }
         } else if let Some(i) = earlier.iter().position(|p| p.account.same_entry(&account)) {
             Status::Repeated { earlier: i }
         } else {
             let entry_ids: Vec<u64> = self
-                .entries
+                .entries()
                 .iter()
                 .filter(|e| same_label(&e.account, &account))
                 .map(|e| e.id)
@@ -444,7 +452,7 @@ impl Vault {
                         return Err(CommitError::ReplacedTwice { entry_id });
                     }
                     let index = next.check_replace(incoming, entry_id)?;
-                    next.entries[index].account = account;
+                    next.set_account(index, account);
                     added.replaced.push(entry_id);
                 }
             }
@@ -457,15 +465,15 @@ impl Vault {
     fn check_replace(&self, incoming: &Incoming, entry_id: u64) -> Result<usize, CommitError> {
         let index = incoming.index;
         let position = self
-            .entries
+            .entries()
             .iter()
             .position(|e| e.id == entry_id)
             .ok_or(CommitError::NoSuchEntry { index, entry_id })?;
-        if !same_label(&self.entries[position].account, &incoming.account) {
+        if !same_label(&self.entries()[position].account, &incoming.account) {
             return Err(CommitError::NotSameName { index, entry_id });
         }
         match self
-            .entries
+            .entries()
             .iter()
             .find(|e| e.id != entry_id && e.account.same_entry(&incoming.account))
         {

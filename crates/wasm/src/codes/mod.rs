@@ -4,50 +4,27 @@
 //! exports leave as text (`otpauth://` lines, Google Authenticator parts, an encrypted backup).
 //! No QR decoder or encoder, image code or importer of other apps' files is linked in.
 
-use authbar_core::sealed::{self, DataKey, SealedError, SealedVault};
-use authbar_core::{OtpType, Stored, StoredError, Vault};
+use authbar_core::sealed::{Random, RandomFailed};
+use authbar_core::{Coded, LockError, LockState, Vault};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{js_error, to_js, to_js_error};
+use crate::js::{to_js, to_js_error};
 
 mod export;
 mod lock;
+mod passkey;
+mod pending;
 mod preview;
 mod site;
 
-use preview::Pending;
+use pending::Pending;
 
-/// Runs a core call with the browser's random source. If the source fails, the call's result is
-/// thrown away: nothing is ever encrypted under predictable bytes.
-fn with_random<T>(
-    f: impl FnOnce(sealed::Random<'_>) -> Result<T, SealedError>,
-) -> Result<T, JsValue> {
-    let mut failed = false;
-    let mut fill = |buf: &mut [u8]| {
-        if getrandom::fill(buf).is_err() {
-            failed = true;
-        }
-    };
-    let result = f(&mut fill);
-    if failed {
-        return Err(js_error(
-            "random_failed",
-            "the browser's random number generator failed; nothing was changed",
-        ));
-    }
-    result.map_err(|e| to_js_error(&e))
-}
-
-fn not_protected() -> JsValue {
-    js_error("not_protected", "no passphrase is set")
-}
-
-fn locked_error() -> JsValue {
-    js_error(
-        "locked",
-        "the vault is locked: unlock it with the passphrase",
-    )
+/// Runs a core call with the browser's random source (`crypto.getRandomValues`). If the source
+/// fails, the core stops with `random_failed` before anything is encrypted.
+fn with_random<T, E: Coded>(f: impl FnOnce(Random<'_>) -> Result<T, E>) -> Result<T, JsValue> {
+    let mut fill = |buf: &mut [u8]| getrandom::fill(buf).map_err(|_| RandomFailed);
+    f(&mut fill).map_err(|e| to_js_error(&e))
 }
 
 #[derive(Serialize)]
@@ -61,17 +38,12 @@ struct CodeView {
     period_ms: f64,
 }
 
-/// The account list (when unlocked), its encryption (when protected by a passphrase) and an import
-/// awaiting confirmation.
+/// The vault in its lock state (the core's [`LockState`]: plain, locked, or unlocked with its key)
+/// and an import awaiting confirmation.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Authbar {
-    /// `None` while locked.
-    vault: Option<Vault>,
-    /// The stored encrypted vault, when protected.
-    sealed: Option<SealedVault>,
-    /// The data key, while unlocked and protected.
-    key: Option<DataKey>,
+    state: LockState,
     /// The import shown for confirmation, and what it was made from.
     pending: Pending,
 }
@@ -85,28 +57,20 @@ impl Authbar {
     /// not overwrite it.
     #[wasm_bindgen(constructor)]
     pub fn new(stored: Option<Vec<u8>>) -> Result<Authbar, JsValue> {
-        let mut authbar = Authbar {
-            vault: None,
-            sealed: None,
-            key: None,
+        Ok(Authbar {
+            state: LockState::open(stored).map_err(|e| to_js_error(&e))?,
             pending: Pending::default(),
-        };
-        match stored.map(Stored::read_utf8) {
-            None => authbar.vault = Some(Vault::new()),
-            Some(Ok(Stored::Plain(vault))) => authbar.vault = Some(vault),
-            Some(Ok(Stored::Sealed(sealed))) => authbar.sealed = Some(sealed),
-            Some(Err(StoredError::Plain(e))) => return Err(to_js_error(&e)),
-            Some(Err(StoredError::Sealed(e))) => return Err(to_js_error(&e)),
-        }
-        Ok(authbar)
+        })
     }
 
     pub(crate) fn vault(&self) -> Result<&Vault, JsValue> {
-        self.vault.as_ref().ok_or_else(locked_error)
+        self.state.vault().map_err(|e| to_js_error(&e))
     }
 
     pub(crate) fn vault_mut(&mut self) -> Result<&mut Vault, JsValue> {
-        self.vault.as_mut().ok_or_else(locked_error)
+        self.state
+            .vault_mut()
+            .map_err(|e: LockError| to_js_error(&e))
     }
 
     /// The accounts, without secrets.
@@ -123,8 +87,8 @@ impl Authbar {
     /// How many accounts there are (0 while locked), without listing them.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> u32 {
-        self.vault
-            .as_ref()
+        self.state
+            .vault()
             .map_or(0, |v| v.entries().len().try_into().unwrap_or(u32::MAX))
     }
 
@@ -140,16 +104,17 @@ impl Authbar {
             .codes_of(&ids, ms / 1000)
             .into_iter()
             .map(|(entry, c)| {
-                let totp = entry.account.otp_type() == OtpType::Totp;
+                // TOTP and Steam codes roll with time (Steam's every 30 s); HOTP's wait for "next".
+                let timed = entry.account.otp_type().is_timed();
                 CodeView {
                     id: entry.id,
                     code: c.code.to_string(),
-                    remaining_ms: if totp {
+                    remaining_ms: if timed {
                         (c.remaining_secs * 1000 - ms % 1000) as f64
                     } else {
                         0.0
                     },
-                    period_ms: if totp {
+                    period_ms: if timed {
                         (entry.account.period() * 1000) as f64
                     } else {
                         0.0

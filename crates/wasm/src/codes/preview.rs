@@ -1,54 +1,20 @@
 //! Adding accounts in two steps: a preview (what would be added, with duplicates marked) and the
-//! commit of the user's choices. Text is read here (pasted links, QR payloads, the "enter a secret"
-//! form); QR images and export files are read by the tools module, which hands over the payloads or
-//! a [`FileRead`].
+//! commit of the user's choices (the import awaiting them is `pending.rs`). Text is read here
+//! (pasted links, QR payloads, the "enter a secret" form); QR images and export files are read by
+//! the tools module, which hands over the payloads or a [`FileRead`].
 
 use authbar_core::import::Import;
 use authbar_core::qr::{PayloadKind, QrPayload};
 use authbar_core::uri::{self, Fields};
-use authbar_core::vault::{BatchView, Incoming, Preview, Problem, Selection};
+use authbar_core::vault::{Selection, SkippedView};
 use authbar_core::{ImportError, import_payload, import_text};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{Authbar, locked_error};
+use super::Authbar;
+use super::pending::Pending;
 use crate::js::{from_js, js_error, to_js, to_js_error};
-use crate::read::{FileRead, SkippedRead};
-
-/// An import being previewed: what it was made from (several QR images add up to one preview) and
-/// the preview shown, which `commit` applies.
-#[derive(Debug, Default)]
-pub(super) struct Pending {
-    imports: Vec<Result<Import, ImportError>>,
-    /// Skipped entries of files read by the tools module, with the import (`source`) they belong to,
-    /// in import order.
-    read_skipped: Vec<(usize, SkippedRead)>,
-    shown: Option<Preview>,
-    qr_count: usize,
-}
-
-/// One skipped entry as the popup lists it, whether the core's preview or the file reader skipped it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SkippedJs<'a> {
-    source: usize,
-    issuer: &'a str,
-    name: &'a str,
-    code: &'a str,
-    message: &'a str,
-}
-
-/// A preview as the popup shows it: the core's, the file reader's skipped entries among its own,
-/// and how many QR codes the images held.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PreviewJs<'a> {
-    accounts: &'a [Incoming],
-    skipped: Vec<SkippedJs<'a>>,
-    problems: &'a [Problem],
-    batches: &'a [BatchView],
-    qr_count: usize,
-}
+use crate::read::FileRead;
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
@@ -64,62 +30,22 @@ struct FieldsJs {
     counter: String,
 }
 
-impl Pending {
-    fn to_js<'a>(&'a self, preview: &'a Preview) -> Result<JsValue, JsValue> {
-        let read_js = |(source, s): &'a (usize, SkippedRead)| SkippedJs {
-            source: *source,
-            issuer: &s.issuer,
-            name: &s.name,
-            code: &s.code,
-            message: &s.message,
-        };
-        // Both lists are in import order: merged, with the core's first within one import.
-        let mut read = self.read_skipped.iter().peekable();
-        let mut skipped = Vec::with_capacity(preview.skipped.len() + self.read_skipped.len());
-        for s in &preview.skipped {
-            while let Some(r) = read.next_if(|(source, _)| *source < s.source) {
-                skipped.push(read_js(r));
-            }
-            skipped.push(SkippedJs {
-                source: s.source,
-                issuer: &s.issuer,
-                name: &s.name,
-                code: s.code,
-                message: &s.message,
-            });
-        }
-        skipped.extend(read.map(read_js));
-        to_js(&PreviewJs {
-            accounts: &preview.accounts,
-            skipped,
-            problems: &preview.problems,
-            batches: &preview.batches,
-            qr_count: self.qr_count,
-        })
-    }
-}
-
 #[wasm_bindgen]
 impl Authbar {
     /// Adds imports to the preview (a new one unless `append`) and returns the whole preview.
     fn preview(
         &mut self,
         imports: Vec<Result<Import, ImportError>>,
-        read_skipped: Vec<SkippedRead>,
+        read_skipped: Vec<SkippedView>,
         qr_count: usize,
         append: bool,
     ) -> Result<JsValue, JsValue> {
         if !append {
             self.discard();
         }
-        let vault = self.vault.as_ref().ok_or_else(locked_error)?;
+        let vault = self.state.vault().map_err(|e| to_js_error(&e))?;
         let pending = &mut self.pending;
-        let source = pending.imports.len();
-        pending.imports.extend(imports);
-        pending
-            .read_skipped
-            .extend(read_skipped.into_iter().map(|s| (source, s)));
-        pending.qr_count += qr_count;
+        pending.extend(imports, read_skipped, qr_count);
         let preview = vault.preview(pending.imports.iter().cloned());
         let js = pending.to_js(&preview);
         pending.shown = Some(preview);
@@ -135,6 +61,13 @@ impl Authbar {
             return Err(to_js_error(e));
         }
         self.preview(vec![result], Vec::new(), 0, false)
+    }
+
+    /// Whether text typed into the Add field is a link (`previewText`) rather than a bare secret
+    /// (`previewFields`): the core's rule.
+    #[wasm_bindgen(js_name = isLink)]
+    pub fn is_link(text: &str) -> bool {
+        authbar_core::is_link(text)
     }
 
     /// Reads the "enter a secret" form (`{type, secret, issuer, name, algorithm, digits, period,

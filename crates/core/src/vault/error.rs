@@ -1,0 +1,102 @@
+//! Why a vault could not be loaded or changed: [`VaultError`], with its code and the values it names.
+
+use std::fmt;
+
+use super::schema::SCHEMA;
+use crate::params::{Coded, ErrorParams};
+
+/// Why a vault could not be loaded or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VaultError {
+    /// The stored text is not a vault.
+    Corrupt {
+        /// What is wrong.
+        detail: String,
+    },
+    /// Written by a newer version of Authbar.
+    FutureSchema {
+        /// The stored schema number.
+        found: u64,
+    },
+    /// No entry with this id.
+    NoSuchEntry {
+        /// The id asked for.
+        id: u64,
+    },
+    /// The operation needs a HOTP entry.
+    NotHotp {
+        /// The id asked for.
+        id: u64,
+    },
+    /// A site that is not a host name or address (the tab's URL gave no host).
+    BadSite {
+        /// The text given as the host.
+        host: String,
+    },
+    /// A position past the end of the list.
+    NoSuchPosition {
+        /// The position asked for (from 0).
+        index: usize,
+        /// How many entries there are.
+        len: usize,
+    },
+}
+
+impl Coded for VaultError {
+    /// A stable machine-readable code.
+    fn code(&self) -> &'static str {
+        match self {
+            VaultError::Corrupt { .. } => "vault_corrupt",
+            VaultError::FutureSchema { .. } => "vault_future_schema",
+            VaultError::NoSuchEntry { .. } => "no_such_entry",
+            VaultError::NotHotp { .. } => "not_hotp",
+            VaultError::NoSuchPosition { .. } => "no_such_position",
+            VaultError::BadSite { .. } => "bad_site",
+        }
+    }
+
+    /// The values the error names, for wording it in another language (see [`crate::params`]).
+    fn params(&self) -> ErrorParams {
+        match self {
+            VaultError::Corrupt { detail } => ErrorParams::new().with("detail", detail),
+            VaultError::FutureSchema { found } => ErrorParams::new()
+                .with("found", found)
+                .with("known", SCHEMA),
+            VaultError::NoSuchEntry { id } | VaultError::NotHotp { id } => {
+                ErrorParams::new().with("id", id)
+            }
+            VaultError::NoSuchPosition { index, len } => {
+                ErrorParams::new().with("index", index).with("len", len)
+            }
+            VaultError::BadSite { host } => ErrorParams::new().with("found", host),
+        }
+    }
+}
+
+impl fmt::Display for VaultError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VaultError::Corrupt { detail } => {
+                write!(f, "the stored accounts cannot be read: {detail}")
+            }
+            VaultError::FutureSchema { found } => write!(
+                f,
+                "the stored accounts use schema {found}, newer than this version understands ({SCHEMA}); \
+                 they are left untouched: update Authbar"
+            ),
+            VaultError::NoSuchEntry { id } => write!(f, "there is no account with id {id}"),
+            VaultError::NotHotp { id } => write!(f, "account {id} is not counter-based (HOTP)"),
+            VaultError::BadSite { host } => write!(
+                f,
+                "'{host}' is not a site: a site is a host name or address, such as example.com"
+            ),
+            VaultError::NoSuchPosition { index, len } => write!(
+                f,
+                "position {index} is past the end of the list of {len} account(s) (positions start at 0)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VaultError {}

@@ -62,28 +62,44 @@ VERSION=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 WASM_MODULES=(codes tools)
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 
+# One module through the pipeline: cargo (the wasm-release profile, the module's feature, or none for a
+# tree from before the split), wasm-bindgen --target web, wasm-opt -Oz. `$1` the tree, `$2` its target
+# directory, `$3` the output directory, `$4` the module (`codes`, `tools`, or `wasm`: the single
+# module of older trees). Prints the shipped bytes.
+wasm_module() {
+  local src="$1" target="$2" out="$3" module="$4" features=()
+  [ "$module" = wasm ] || features=(--no-default-features --features "$module")
+  (cd "$src" && CARGO_TARGET_DIR="$target" cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown \
+    --profile wasm-release "${features[@]}")
+  wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
+    "$target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm"
+  # Kept with its function names for the bench's size breakdown.
+  cp "$out/wasm/authbar_${module}_bg.wasm" "$target/authbar_${module}_named.wasm"
+  "$ROOT/node_modules/.bin/wasm-opt" -Oz "${WASM_OPT_FEATURES[@]}" "$out/wasm/authbar_${module}_bg.wasm" \
+    -o "$out/wasm/authbar_${module}_bg.wasm"
+  stat -c %s "$out/wasm/authbar_${module}_bg.wasm"
+}
+
+# The extension of tree `$1` (its wasm modules and its pages) into `$3/extension`, its Rust built in `$2`.
+assemble_extension() {
+  local src="$1" target="$2" out="$3/extension"
+  rm -rf "$out" && mkdir -p "$out/wasm"
+  local modules=(wasm) module sizes=()
+  grep -q '^codes = ' "$src/crates/wasm/Cargo.toml" && modules=("${WASM_MODULES[@]}")
+  for module in "${modules[@]}"; do
+    sizes+=("$module $(wasm_module "$src" "$target" "$out" "$module")")
+  done
+  cp "$src/manifest.json" "$out/"
+  cp -r "$src/extension/." "$out/"
+  log "extension: $out; wasm bytes: $(IFS=,; echo "${sizes[*]}")"
+}
+
 build_extension() {
   log "building the extension's WebAssembly modules: ${WASM_MODULES[*]} (size profile, wasm-bindgen, wasm-opt -Oz)"
-  local out="$ROOT/dist/extension"
-  local target="${CARGO_TARGET_DIR:-$ROOT/target}"
-  rm -rf "$out" && mkdir -p "$out/wasm"
-  local module sizes=()
-  for module in "${WASM_MODULES[@]}"; do
-    cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown --profile wasm-release \
-      --no-default-features --features "$module"
-    wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
-      "$target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm"
-    # Kept with its function names for the bench's size breakdown.
-    cp "$out/wasm/authbar_${module}_bg.wasm" "$target/authbar_${module}_named.wasm"
-    node_modules/.bin/wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$out/wasm/authbar_${module}_bg.wasm" \
-      -o "$out/wasm/authbar_${module}_bg.wasm"
-    sizes+=("$module $(stat -c %s "$out/wasm/authbar_${module}_bg.wasm")")
-  done
-  cp manifest.json "$out/"
-  cp -r extension/. "$out/"
+  assemble_extension "$ROOT" "${CARGO_TARGET_DIR:-$ROOT/target}" "$ROOT/dist"
   rm -f "$ROOT/dist/authbar-$VERSION.zip"
-  (cd "$out" && python3 -m zipfile -c "$ROOT/dist/authbar-$VERSION.zip" .)
-  log "extension: $out (load unpacked), dist/authbar-$VERSION.zip; wasm bytes: $(IFS=,; echo "${sizes[*]}")"
+  (cd "$ROOT/dist/extension" && python3 -m zipfile -c "$ROOT/dist/authbar-$VERSION.zip" .)
+  log "package: dist/authbar-$VERSION.zip"
 }
 
 build() {
@@ -136,55 +152,73 @@ EOT
   exec "$SERVER_BIN" serve --db "$db" --listen "$DEMO_LISTEN"
 }
 
-test_all() {
-  setup
-  log "format and lints"
+# Each stage of `test`, timed: printed at the end (also when a stage fails), so a slow one shows.
+STAGES=()
+stage() {
+  local name="$1" start=$SECONDS
+  shift
+  log "$name"
+  "$@"
+  STAGES+=("$(printf '%6d s  %s' $((SECONDS - start)) "$name")")
+}
+print_stages() {
+  [ ${#STAGES[@]} -gt 0 ] || return 0
+  printf '\n\033[1m==> stage times (%d s in all)\033[0m\n' "$SECONDS" >&2
+  printf '%s\n' "${STAGES[@]}" >&2
+}
+
+lints() {
   cargo fmt --all -- --check
   cargo clippy --locked --workspace --all-targets -- -D warnings
-  log "the core builds for WebAssembly"
-  cargo build --locked -p authbar-core --target wasm32-unknown-unknown
-  # The server's behavioural tests run on SQLite and on PostgreSQL (a throwaway cluster per test
-  # binary, crates/server/tests/common/pg.rs), plus two instances on one database (tests/instances.rs).
+}
+
+# The server's behavioural tests run on SQLite and on PostgreSQL (a throwaway cluster per test binary,
+# crates/server/tests/common/pg.rs), plus two instances on one database (tests/instances.rs). The
+# test profile is the dev profile, so the server binary the browser tests start is this build's.
+rust_tests() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
     { echo "build.sh: PostgreSQL (initdb) is missing for the server's tests: run ./build.sh setup" >&2; return 1; }
-  log "Rust tests (core vectors and properties, QR, oathtool differential, CLI, server over real HTTP on SQLite and PostgreSQL)"
   cargo test --locked --workspace
-  build_extension
-  log "the wasm adapter in headless Chromium (wasm-bindgen-test)"
+}
+
+# The core builds for WebAssembly on its own (no wasm-bindgen), then the adapter's tests run in it.
+wasm_tests() {
+  cargo build --locked -p authbar-core --target wasm32-unknown-unknown
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
     WASM_BINDGEN_USE_BROWSER=1 cargo test --locked -p authbar-wasm --target wasm32-unknown-unknown
-  log "web-ext lint (Firefox rules)"
+}
+
+web_ext_lint() {
   node_modules/.bin/web-ext lint --source-dir dist/extension --self-hosted --output text 2>&1 | tee target/web-ext-lint.txt
   grep -q '^errors *0' target/web-ext-lint.txt || { echo "web-ext lint reported errors" >&2; return 1; }
-  log "the extension in headless Chromium, and the whole journey against authbar-server (Playwright, node's test runner)"
+}
+
+browser_tests() {
   cargo build --locked -p authbar-server
   node --test --test-concurrency=1 tests/e2e/
-  log "the extension in headless Firefox ESR (geckodriver): codes against oathtool, bad input, a restart"
-  node --test --test-concurrency=1 tests/firefox/
+}
+
+test_all() {
+  trap print_stages EXIT
+  stage "setup: the tools the tests need (installed only when missing)" setup
+  stage "format and lints" lints
+  stage "Rust tests (core vectors and properties, QR, oathtool differential, CLI, server over real HTTP on SQLite and PostgreSQL)" rust_tests
+  stage "the extension (wasm modules and pages)" build_extension
+  stage "the wasm adapter in headless Chromium (wasm-bindgen-test)" wasm_tests
+  stage "web-ext lint (Firefox rules)" web_ext_lint
+  stage "checks of the sources (import circles, locales)" node --test tests/lint/
+  stage "the extension in headless Chromium, and the whole journey against authbar-server (Playwright)" browser_tests
+  stage "the extension in headless Firefox ESR (geckodriver): codes against oathtool, bad input, a restart" \
+    node --test --test-concurrency=1 tests/firefox/
 }
 
 # The previous build for the popup benchmark, built from git ref $1 into $2/extension: its wasm
 # modules (the two of crates/wasm's features when it has them, else its single module) and its pages.
 build_baseline_extension() {
   local ref="$1" dir="$2"
-  local src="$dir/src" out="$dir/extension" target="$dir/target"
   # A plain export of the tree (git archive), so no worktree is registered in the repository.
-  rm -rf "$src" && mkdir -p "$src" && git archive "$ref" | tar -x -C "$src"
-  rm -rf "$out" && mkdir -p "$out/wasm"
-  local modules=(wasm) features=()
-  grep -q '^codes = ' "$src/crates/wasm/Cargo.toml" && modules=("${WASM_MODULES[@]}")
-  local module
-  for module in "${modules[@]}"; do
-    [ "$module" = wasm ] && features=() || features=(--no-default-features --features "$module")
-    (cd "$src" && CARGO_TARGET_DIR="$target" cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown \
-      --profile wasm-release "${features[@]}")
-    wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
-      "$target/wasm32-unknown-unknown/wasm-release/authbar_wasm.wasm"
-    node_modules/.bin/wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$out/wasm/authbar_${module}_bg.wasm" \
-      -o "$out/wasm/authbar_${module}_bg.wasm"
-  done
-  cp "$src/manifest.json" "$out/"
-  cp -r "$src/extension/." "$out/"
+  rm -rf "$dir/src" && mkdir -p "$dir/src" && git archive "$ref" | tar -x -C "$dir/src"
+  assemble_extension "$dir/src" "$dir/target" "$dir"
 }
 
 bench() {

@@ -2,13 +2,12 @@
 // dropped or pasted; the QR code on the tab's page, with a box drawn around it when the capture
 // alone finds none. Everything read goes to the preview (popup.js), where the user picks what to add.
 // Loaded when first used (popup.js `addView`): the first paint does not need it or images.js.
-import { loadTools, prefetchTools } from './wasm.js';
+import { Authbar, loadTools, prefetchTools } from './wasm.js';
 import { msg, captureVisibleTab } from './ext.js';
 import { $, showError, describe } from './dom.js';
-import { closeSettings } from './vault.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
 
-let app;  // {core(), tab(), showPreview(preview, problems, site)}
+let app;  // {session, showPreview(preview, problems, site), closeSettings()}
 
 /** Wires the view's controls (once, when the module is first loaded). */
 export function start(context) {
@@ -28,7 +27,7 @@ export function start(context) {
  * give the next secret the wrong settings. */
 export function openAdd() {
   prefetchTools();
-  closeSettings();
+  app.closeSettings();
   $('#region').hidden = true;
   $('#text-form').reset();
   $('#advanced').open = false;
@@ -50,14 +49,13 @@ export function closeAdd() {
 
 function submitText(e) {
   e.preventDefault();
-  const core = app.core();
-  const tab = app.tab();
+  const { core, tab } = app.session;
   const text = $('#add-text').value.trim();
   const errorNode = $('#add-text-error');
   showError(errorNode, '');
   try {
-    // Anything with a scheme goes to the URI parser (which names a wrong scheme); the rest is a secret.
-    const bare = !text.includes('://');
+    // A link goes to the URI parser (which names a wrong scheme); the rest is a secret (the core's rule).
+    const bare = !Authbar.isLink(text);
     // A bare secret without a name is named after the site the popup was opened on, shown in the form.
     if (bare && tab?.host && !$('#add-issuer').value.trim() && !$('#add-name').value.trim()) $('#add-issuer').value = tab.host;
     const preview = !bare
@@ -99,7 +97,7 @@ export async function importBlobs(files) {
       const { data, width, height } = await pixelsOf(file);
       const tools = await loadTools();
       // Several images add up to one preview.
-      preview = app.core().previewPayloads(tools.qrDecodeRgba(data, width, height), preview !== null);
+      preview = app.session.core.previewPayloads(await tools.qrDecodeRgba(data, width, height), preview !== null);
     } catch (err) {
       if (err instanceof ImageError) errors.push(msg('notAnImage', name));
       else if (err.code === 'no_qr') errors.push(msg('noQrInImage', name));
@@ -130,11 +128,11 @@ export async function scanPage(screenshot = null) {
   try {
     tools = await loadTools();
     // Accounts scanned from a page remember its site.
-    app.showPreview(app.core().previewPayloads(tools.qrDecodeRgba(data, width, height), false), [], app.tab()?.host);
+    app.showPreview(app.session.core.previewPayloads(await tools.qrDecodeRgba(data, width, height), false), [], app.session.tab?.host);
   } catch (err) {
     if (err.code !== 'no_qr') { showError(errorNode, describe(err)); return; }
     // Finder patterns at the edge of the capture: the code is there but cut off by the window.
-    showError(errorNode, msg(tools.qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
+    showError(errorNode, msg(await tools.qrCutAtEdgeRgba(data, width, height) ? 'qrCutOff' : 'noQrOnPage'));
     offerRegion({ data, width, height }, dataUrl);
   }
 }
@@ -191,9 +189,9 @@ async function decodeRegion(pixels, x, y, w, h) {
   }
   try {
     const tools = await loadTools();
-    const preview = app.core().previewPayloads(tools.qrDecodeRgba(crop, w, h), false);
+    const preview = app.session.core.previewPayloads(await tools.qrDecodeRgba(crop, w, h), false);
     $('#region').hidden = true;
-    app.showPreview(preview, [], app.tab()?.host);
+    app.showPreview(preview, [], app.session.tab?.host);
   } catch (err) {
     showError($('#region-error'), err.code === 'no_qr' ? msg('noQrInRegion') : describe(err));
   }

@@ -1,7 +1,5 @@
 // Authbar's service worker: only the auto-lock. When the idle time set at unlock runs out, the data key
 // leaves memory-only storage, even if the popup is never opened again.
-const api = globalThis.browser ?? globalThis.chrome;
+import { forgetKeyOnAlarm } from './ext.js';
 
-api.alarms.onAlarm.addListener(async (alarm) => {
-  if (alarm.name === 'autolock') await api.storage.session.remove(['dataKey', 'lockAt']);
-});
+forgetKeyOnAlarm();

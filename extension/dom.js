@@ -15,6 +15,16 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** An account as one line of text: "Issuer – name", either alone when the other is empty, or '—'. */
+export const label = (a) => (a.issuer && a.name ? `${a.issuer} – ${a.name}` : a.issuer || a.name || '—');
+
+/** Says `text` to screen readers (the polite status region), also when it repeats. */
+export function status(text) {
+  const node = $('#status');
+  node.textContent = '';
+  requestAnimationFrame(() => { node.textContent = text; });
+}
+
 /** Text with a line break allowed after each "@": a long e-mail name wraps there, not mid-word. */
 export function breakAfterAt(text) {
   return text.split(/(?<=@)/).flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part]));
@@ -29,18 +39,17 @@ export function localize(root = document) {
 }
 
 /**
- * An error worded in the user's language. Errors from the core carry a stable `code` and the values
- * they name (`params`: the bad character, its position, the value found); the words are the locale's
- * `err_<code>` — or `err_<code>_<variant>` where variants of one code break the rule differently (the
- * core's `Params::word_key`) — with `{name}` filled from the params. An error without words (a browser
- * or storage failure) keeps its own message.
+ * An error worded in the user's language. Errors from the core (thrown, or a skipped entry's or a
+ * problem's reason: the core's `ErrorView`) carry the `key` of their words in the locale and the
+ * values they name (`params`: the bad character, its position, the value found); `{name}` in the
+ * words is filled from the params. An error without words (a browser or storage failure) keeps its
+ * own message.
  */
 export function describe(err) {
-  const code = err?.code;
+  const key = err?.key;
   const params = err?.params ?? {};
-  const key = `err_${params.variant ? `${code}_${params.variant}` : code}`;
-  const words = code ? msg(key) : key;
-  if (words === key) return err?.message ?? String(err);
+  const words = key ? msg(key) : key;
+  if (!key || words === key) return err?.message ?? String(err);
   return words.replace(/\{(\w+)\}/g, (whole, name) => {
     if (!(name in params)) return whole;
     // An import format is named by its id (`aegis`, `google-migration`), worded like the rest.
@@ -48,9 +57,50 @@ export function describe(err) {
   });
 }
 
+/** Words an error for the user: the vault's own errors with what to do next, the rest by `describe`. */
+export function errorText(err) {
+  const known = {
+    wrong_passphrase: 'wrongPassphrase',
+    passphrase_too_short: 'passphraseTooShort',
+    sealed_tampered: 'vaultTampered',
+    sealed_corrupt: 'vaultCorrupt',
+    vault_corrupt: 'vaultCorrupt',
+    sealed_future_version: 'futureSchema',
+    vault_future_schema: 'futureSchema',
+    key_rejected: 'keyRejected',
+    random_failed: 'randomFailed',
+  };
+  const key = known[err?.code];
+  return key ? msg(key) : describe(err);
+}
+
 /** An import format's name in the user's language, from the core's id (`aegis`, `google-migration`). */
 export function formatName(id) {
   return msg(`format_${id.replaceAll('-', '_')}`);
+}
+
+/** Runs a slow (Argon2id) step after the browser painted the "working" state of `button`. */
+export async function slow(button, fn) {
+  const text = button.textContent;
+  button.disabled = true;
+  button.textContent = msg('working');
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  try {
+    return await fn();
+  } finally {
+    button.disabled = false;
+    button.textContent = text;
+  }
+}
+
+/** Two entries of a new passphrase (selectors): the same, or null with the error shown. The core
+ * checks the rest (its length). */
+export function newPassphrase(a, b, errorNode) {
+  if ($(a).value !== $(b).value) {
+    showError($(errorNode), msg('passphrasesDiffer'));
+    return null;
+  }
+  return $(a).value;
 }
 
 /** Shows an error under a field (or hides it with an empty message). */

@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   lastBackupAt: 0,         // ms; 0: never
   reminderDismissed: false,
   clockCorrection: null,   // {offsetMs, host}: added to this computer's clock for the codes shown
+  wasProtected: false,     // a passphrase protected this browser's vault (until removed in Settings)
 });
 
 /** The stored account list text in `items` (of storage.local), or null when there is none. */
@@ -125,14 +126,59 @@ export function watchStorage({ onVault, onLocked, onUnlocked }) {
   });
 }
 
+/** The page's own URL, with `query` (`popup.html?window=1`). */
+export function pageUrl(path) {
+  return api.runtime.getURL(path);
+}
+
 /** Opens the popup in a window of its own, which stays open while the user switches tabs. */
 export async function popOut(tabId) {
   // The window acts on the tab it was opened from (tab.js reads `tab`), not on itself.
-  const url = api.runtime.getURL(`popup.html?window=1${tabId === undefined ? '' : `&tab=${tabId}`}`);
+  const url = pageUrl(`popup.html?window=1${tabId === undefined ? '' : `&tab=${tabId}`}`);
   await api.windows.create({ url, type: 'popup', width: 380, height: 640 });
 }
 
 /** A PNG data URL of the visible part of the active tab (needs the activeTab grant of the toolbar click). */
 export async function captureVisibleTab() {
   return api.tabs.captureVisibleTab({ format: 'png' });
+}
+
+/** The service worker's part of the auto-lock: when the alarm rings, the held key leaves memory. */
+export function forgetKeyOnAlarm() {
+  api.alarms.onAlarm.addListener(async (alarm) => {
+    if (alarm.name === AUTOLOCK_ALARM) await api.storage.session.remove([HELD_KEY, LOCK_AT]);
+  });
+}
+
+// ---- The tab the popup acts on (tab.js decides what to do there) ----
+
+/** A tab by id, or the active tab of this window (`id` undefined); null when there is none. */
+export async function getTab(id) {
+  try {
+    return id === undefined ? (await api.tabs.query({ active: true, currentWindow: true }))[0] ?? null : await api.tabs.get(id);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether this page is a tab (or a window of its own) rather than the toolbar's popup. */
+export async function isInTab() {
+  return (await api.tabs.getCurrent()) !== undefined;
+}
+
+/** Runs a self-contained function in a tab's page (`scripting`; needs activeTab or the host's
+ * permission) and returns its result. */
+export async function runInTab(tabId, func, args) {
+  const [result] = await api.scripting.executeScript({ target: { tabId }, func, args });
+  return result?.result;
+}
+
+/** Whether the extension may itself request `origins` (`{origins: [...]}`). */
+export function hasAccess(origins) {
+  return api.permissions.contains(origins);
+}
+
+/** Asks the user for `origins`: only straight from a click (browsers refuse it otherwise). */
+export function requestAccess(origins) {
+  return api.permissions.request(origins);
 }

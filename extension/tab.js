@@ -4,7 +4,7 @@
 // in-page request, offers to ask for one origin's permission (`optional_host_permissions`), which the
 // user gives with a click.
 
-const api = globalThis.browser ?? globalThis.chrome;
+import { getTab, isInTab, runInTab, hasAccess, requestAccess } from './ext.js';
 
 /**
  * The tab the popup acts on: the one named by `?tab=` (the popped-out window remembers the tab it
@@ -13,12 +13,7 @@ const api = globalThis.browser ?? globalThis.chrome;
  */
 export async function targetTab() {
   const named = new URLSearchParams(location.search).get('tab');
-  let tab;
-  try {
-    tab = named ? await api.tabs.get(Number(named)) : (await api.tabs.query({ active: true, currentWindow: true }))[0];
-  } catch {
-    return null;
-  }
+  const tab = await getTab(named ? Number(named) : undefined);
   if (tab?.id === undefined) return null;
   let url = null;
   try { url = tab.url ? new URL(tab.url) : null; } catch { url = null; }
@@ -29,7 +24,7 @@ export async function targetTab() {
 /** Whether this page is the toolbar's popup (not a window of its own, not a tab): it closes after a fill. */
 export async function isToolbarPopup() {
   if (new URLSearchParams(location.search).has('window')) return false;
-  return (await api.tabs.getCurrent()) === undefined;
+  return !(await isInTab());
 }
 
 /**
@@ -71,8 +66,7 @@ function fillInPage(code, origin) {
 
 /** Fills a code into the tab's page (see `fillInPage`). Throws when the page is not reachable. */
 export async function fillCode(tab, code) {
-  const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: fillInPage, args: [code, tab.origin] });
-  return result?.result ?? { filled: false, reason: 'none' };
+  return (await runInTab(tab.id, fillInPage, [code, tab.origin])) ?? { filled: false, reason: 'none' };
 }
 
 /**
@@ -98,8 +92,7 @@ export async function dateSample(tab, atMs) {
   let answer;
   if (!pageRefused.has(tab.origin)) {
     try {
-      const [result] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: timedDate, args: [atMs, tab.origin] });
-      answer = result?.result;
+      answer = await runInTab(tab.id, timedDate, [atMs, tab.origin]);
     } catch {
       // The page cannot be scripted: asked from here below.
     }
@@ -126,7 +119,7 @@ const accessTo = (origin) => {
  * `needs_access`: a browser asks the user only during a click (`askAccess`), never in the background.
  */
 async function dateFromHere(origin, atMs) {
-  if (!(await api.permissions.contains(accessTo(origin)))) {
+  if (!(await hasAccess(accessTo(origin)))) {
     throw Object.assign(new Error('no permission for the site'), { code: 'needs_access' });
   }
   return timedDate(atMs, origin);
@@ -137,7 +130,7 @@ async function dateFromHere(origin, atMs) {
  * with nothing awaited before it: browsers refuse the request outside a user gesture.
  */
 export function askAccess(origin) {
-  return api.permissions.request(accessTo(origin));
+  return requestAccess(accessTo(origin));
 }
 
 /**

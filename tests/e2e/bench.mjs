@@ -40,7 +40,7 @@ try {
     const out = [];
     for (let i = 0; i < 15; i++) {
       const t = performance.now();
-      const p = a.previewPayloads(tools.qrDecodeRgba(data, bitmap.width, bitmap.height), false);
+      const p = a.previewPayloads(await tools.qrDecodeRgba(data, bitmap.width, bitmap.height), false);
       out.push(performance.now() - t);
       if (p.accounts.length !== 1) throw new Error('QR not found');
     }

@@ -1,7 +1,7 @@
 // The popup in daily use (issue 9's first list): what hurt a new user, each kept fixed here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, axeViolations, extensionId } from './harness.js';
+import { launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, axeViolations, extensionId, storeUnprotectedOnFirstAdd } from './harness.js';
 
 const T = 1_800_000_010;
 const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -137,6 +137,7 @@ test('the same issuer and name with another secret is flagged, and can replace t
     assert.match(await page.textContent('#preview-list'), /An account with this issuer and name exists already/);
     await page.selectOption('#preview-list select.how', { label: 'Replace the existing one' });
     await page.click('#preview-commit');
+    await storeUnprotectedOnFirstAdd(page);
     await page.waitForSelector('#preview[hidden]', { state: 'attached' });
     assert.equal(await page.locator('#accounts li').count(), 1);
     assert.deepEqual(await shownCodes(page), [oathtool({ secret: 'JBSWY3DPEHPK3PXP', time: T })]);
@@ -201,10 +202,13 @@ test('axe-core finds no violation in any state of the popup, light or dark', asy
       await page.waitForSelector('#preview:not([hidden])');
       await check('preview');
       await page.click('#preview-commit');
+      await check('the choice before the first accounts are stored');
+      await storeUnprotectedOnFirstAdd(page);
       await addText(page, 'otpauth://totp/Bank:carol@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Bank');
       await page.waitForSelector('#preview:not([hidden])');
       await check('preview with a same-name choice');
       await page.click('#preview-commit');
+      await storeUnprotectedOnFirstAdd(page);
       await page.waitForSelector('#preview[hidden]', { state: 'attached' });
       await addText(page, `otpauth://hotp/Mail:dave?secret=${RFC}&counter=0`);
       await confirmPreview(page);
@@ -218,7 +222,8 @@ test('axe-core finds no violation in any state of the popup, light or dark', asy
       await page.click('#accounts li:first-child .qr');
       await check('account QR');
       await page.keyboard.press('Escape');
-      await page.click('#protect-decline');
+      // "Add without a passphrase" was the choice: the notice says the accounts are not protected.
+      await page.waitForSelector('#unprotected-notice:not([hidden])');
       await check('not-protected notice');
       await page.click('#toggle-settings');
       await check('settings');

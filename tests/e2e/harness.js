@@ -106,7 +106,16 @@ export async function addText(page, text, fields = {}) {
 export async function confirmPreview(page) {
   await page.waitForSelector('#preview:not([hidden])');
   await page.click('#preview-commit');
+  await storeUnprotectedOnFirstAdd(page);
   await page.waitForSelector('#preview[hidden]', { state: 'attached' });
+}
+
+/**
+ * The first accounts of a new profile wait for the person's choice (a passphrase, or none): the
+ * tests that are not about protection answer "Add without a passphrase".
+ */
+export async function storeUnprotectedOnFirstAdd(page) {
+  if (await page.isVisible('#preview-protect')) await page.click('#preview-plain');
 }
 
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'nod
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, SHOTS, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId, axeViolations } from './harness.js';
+import { ROOT, SHOTS, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId, axeViolations, storeUnprotectedOnFirstAdd } from './harness.js';
 
 const FIX = join(ROOT, 'tests/fixtures');
 const T = 1_800_000_010; // 10 s into a step
@@ -285,6 +285,7 @@ test('a write that fails leaves the stored accounts as they were, and says so', 
     await addText(page, `otpauth://totp/New:lost?secret=${RFC}`);
     await page.waitForSelector('#preview:not([hidden])');
     await page.click('#preview-commit');
+    await storeUnprotectedOnFirstAdd(page);
     await page.waitForSelector('#banner:not([hidden])');
     assert.match(await page.textContent('#banner'), /Saving failed; your accounts are as they were before\. \(QUOTA_BYTES quota exceeded\)/);
     // The list shows what is really stored: the new account is not pretended to be saved.

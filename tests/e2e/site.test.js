@@ -78,7 +78,7 @@ async function popupFor(page) {
 
 const names = (popup) => popup.$$eval('#accounts li', (lis) => lis.map((li) => `${li.querySelector('.issuer').textContent}:${li.querySelector('.name').textContent}${li.classList.contains('match') ? '*' : ''}`));
 
-test('the site\'s accounts come first and marked; Enter fills the one-time-code field; the fill ties the account to the site', async () => {
+test('the site\'s accounts come first and marked; Enter fills the one-time-code field; a fill never ties the account to the site by itself', async () => {
   const popup = await openPopup(context);
   await addText(popup, `otpauth://totp/Bank:carol?secret=${BANK}&issuer=Bank`);
   await confirmPreview(popup);
@@ -99,23 +99,81 @@ test('the site\'s accounts come first and marked; Enter fills the one-time-code 
   const filled = await site.inputValue('#otp');
   assert.ok([time, time + 1].map((t) => oathtool({ secret: RFC, time: t })).includes(filled), `the code for now: ${filled}`);
   assert.equal(await site.inputValue('#password'), '', 'never into a password field');
-  // The first fill from a site ties the account to it: it ranks above the issuer guess from now on.
-  await tabPopup.waitForFunction(async () => (await chrome.storage.local.get('vault')).vault.includes('"site":"github.test"'));
   const stored = JSON.parse(await storedVault(tabPopup));
-  assert.equal(stored.schema, 2);
-  assert.equal(stored.entries.find((e) => e.account.name === 'octocat').site, 'github.test');
+  assert.ok(stored.entries.every((e) => !e.site), 'no account was tied to a site without the person saying so');
   await tabPopup.close();
 
-  // Bank is filled into github.test only when the user picks it (its menu), into the one field a label names.
+  // Bank is filled into github.test only when the user picks it (its menu) and says yes to the
+  // question naming both; then into the one field a label names.
   await site.goto(`http://github.test:${pages.port}/plain`);
   tabPopup = await popupFor(site);
   assert.deepEqual(await names(tabPopup), ['GitHub:octocat*', 'GitHub:work*', 'Bank:carol']);
   const bank = tabPopup.locator('#accounts li', { hasText: 'carol' });
   await bank.locator('.menu summary').click();
   await bank.locator('.fill').click();
+  assert.match(await tabPopup.textContent('.confirm-bar'), /Bank.*github\.test/);
+  await tabPopup.click('#fill-confirm');
   await site.waitForFunction(() => document.querySelector('#c').value !== '');
   assert.equal(await site.inputValue('#p'), '');
   await tabPopup.close();
+});
+
+test('filling_on_a_look_alike_site_asks_first_and_never_rebinds_the_account', async () => {
+  // The probe's case: a GitHub account with no site yet, on evil.test.
+  await site.goto(`http://evil.test:${pages.port}/otp`);
+  let popup = await popupFor(site);
+  assert.deepEqual(await names(popup), ['Bank:carol', 'GitHub:octocat', 'GitHub:work'], 'not offered on evil.test');
+  const octocat = () => popup.locator('#accounts li', { hasText: 'octocat' });
+  await octocat().locator('.menu summary').click();
+  await octocat().locator('.fill').click();
+  const question = await popup.textContent('.confirm-bar');
+  assert.match(question, /GitHub/, question);
+  assert.match(question, /evil\.test/, question);
+  assert.equal(await popup.evaluate(() => document.activeElement.id), 'fill-cancel', 'the safe answer has focus');
+  // Enter on the question cancels; nothing reaches the page.
+  await popup.keyboard.press('Enter');
+  assert.equal(await popup.$('.confirm-bar'), null);
+  assert.equal(await site.inputValue('#otp'), '');
+  // "Fill once" fills, and the account keeps no site.
+  await octocat().locator('.menu summary').click();
+  await octocat().locator('.fill').click();
+  await popup.click('#fill-confirm');
+  await site.waitForFunction(() => document.querySelector('#otp').value !== '');
+  assert.ok(JSON.parse(await storedVault(popup)).entries.every((e) => !e.site), 'the fill did not rebind the account');
+  await popup.close();
+  // On the real site it is still offered first.
+  await site.goto(`http://github.test:${pages.port}/otp`);
+  popup = await popupFor(site);
+  assert.deepEqual(await names(popup), ['GitHub:octocat*', 'GitHub:work*', 'Bank:carol']);
+  await popup.close();
+  // Only the person's own choice ties the account to evil.test.
+  await site.goto(`http://evil.test:${pages.port}/otp`);
+  popup = await popupFor(site);
+  await octocat().locator('.menu summary').click();
+  await octocat().locator('.fill').click();
+  await popup.click('#fill-remember');
+  await popup.waitForFunction(async () => (await chrome.storage.local.get('vault')).vault.includes('"site":"evil.test"'));
+  const stored = JSON.parse(await storedVault(popup));
+  assert.equal(stored.entries.find((e) => e.account.name === 'octocat').site, 'evil.test');
+  await popup.close();
+  // Its stored site now differs from github.test: there the question names both sites.
+  await site.goto(`http://github.test:${pages.port}/otp`);
+  popup = await popupFor(site);
+  assert.deepEqual(await names(popup), ['GitHub:work*', 'Bank:carol', 'GitHub:octocat']);
+  await octocat().locator('.menu summary').click();
+  await octocat().locator('.fill').click();
+  assert.match(await popup.textContent('.confirm-bar'), /evil\.test.*github\.test/);
+  await popup.keyboard.press('Escape');
+  await popup.close();
+  // Set back, for the tests after this one.
+  popup = await openPopup(context);
+  await popup.evaluate(async () => {
+    const core = globalThis.authbarCore();
+    const id = core.listed().find((a) => a.name === 'octocat').id;
+    core.setSite(id, null);
+    await chrome.storage.local.set({ vault: core.toJson() });
+  });
+  await popup.close();
 });
 
 test('no field, several fields, or a page that moved on: nothing is filled, and the popup says why', async () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, EXTENSION, launch, openPopup, shownCodes, oathtool, extensionId } from './harness.js';
+import { ROOT, EXTENSION, launch, openPopup, shownCodes, oathtool, extensionId, storeUnprotectedOnFirstAdd } from './harness.js';
 
 const T = 1_800_000_010;
 const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -41,11 +41,18 @@ test('the popup paints its codes with the codes module alone; Add loads its view
     assert.ok(requested.includes('/add.js') && requested.includes('/images.js'), requested.join(' '));
     await page.setInputFiles('#add-file', join(ROOT, 'tests/fixtures/qr-totp.png'));
     await page.waitForSelector('#preview:not([hidden])');
-    assert.ok(requested.includes('/wasm/authbar_tools_bg.wasm'), requested.join(' '));
-    assert.equal(requested.filter((p) => p === '/wasm/authbar_tools_bg.wasm').length, 1, 'one load, shared by every use');
+    // The tools module runs in its worker (the page itself never fetches it), one worker for every use.
+    assert.equal(requested.filter((p) => p === '/tools-worker.js').length, 1, requested.join(' '));
+    assert.deepEqual(requested.filter((p) => p.includes('authbar_tools')), [], 'fetched by the worker, not the page');
     await page.click('#preview-commit');
+    await storeUnprotectedOnFirstAdd(page);
     await page.waitForSelector('#preview[hidden]', { state: 'attached' });
     assert.equal((await shownCodes(page)).length, 2);
+    // A second image is read by the same worker.
+    await page.click('#toggle-add');
+    await page.setInputFiles('#add-file', join(ROOT, 'tests/fixtures/qr-totp.png'));
+    await page.waitForSelector('#preview:not([hidden])');
+    assert.equal(requested.filter((p) => p === '/tools-worker.js').length, 1, 'one worker, started once');
   } finally {
     await cleanup();
   }
@@ -62,6 +69,7 @@ test('a file read by the tools module is previewed and added by the codes module
     assert.equal(await page.locator('#preview-list li').count(), 1);
     assert.match(await page.textContent('#preview-problems'), /line 2/);
     await page.click('#preview-commit');
+    await storeUnprotectedOnFirstAdd(page);
     await page.waitForSelector('#preview[hidden]', { state: 'attached' });
     assert.deepEqual(await shownCodes(page), [oathtool({ secret: RFC, time: T })]);
   } finally {

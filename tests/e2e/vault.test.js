@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview } from './harness.js';
+import { ROOT, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, storeUnprotectedOnFirstAdd } from './harness.js';
 
 const T = 1_800_000_010;
 const PASS = 'correct horse battery';
@@ -207,7 +207,7 @@ test('a tampered, truncated or future-version vault is reported and left untouch
     const cases = [
       ['tampered', JSON.stringify(flipped), '#unlock-error', /integrity check/],
       ['truncated', good.slice(0, good.length - 40), '#banner', /damaged/],
-      ['future', JSON.stringify({ ...envelope, version: 2 }), '#banner', /newer version/],
+      ['future', JSON.stringify({ ...envelope, version: 3 }), '#banner', /newer version/],
     ];
     for (const [name, text, where, message] of cases) {
       await page.evaluate(async (t) => { await chrome.storage.session.clear(); await chrome.storage.local.set({ vault: t }); }, text);
@@ -402,6 +402,7 @@ test('an account shown as a QR code, and a Google Authenticator export in parts,
         await dropSvg(p, svg, `part${i}.png`);
         await p.waitForSelector('#preview:not([hidden])');
         await p.click('#preview-commit');
+        await storeUnprotectedOnFirstAdd(p);
         await p.waitForSelector('#preview[hidden]', { state: 'attached' });
       }
       const back = await p.evaluate(() => globalThis.authbarCore().accounts());
@@ -441,6 +442,7 @@ test('one import per format through the popup: every account, every field, the r
       // Add what is new; a file of accounts already added leaves only Cancel.
       const addable = await page.isVisible('#preview-commit') && await page.isEnabled('#preview-commit');
       await page.click(addable ? '#preview-commit' : '#preview-cancel');
+      await storeUnprotectedOnFirstAdd(page);
       await page.waitForSelector('#preview[hidden]', { state: 'attached' });
       for (const a of f.accounts) seen.set([a.issuer, a.name].filter(Boolean).join(' – '), a.code);
     }

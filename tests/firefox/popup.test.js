@@ -30,6 +30,8 @@ async function addText(browser, text, fields = {}) {
 
 async function confirmPreview(browser) {
   await browser.click('#preview-commit');
+  // The first accounts of a new profile wait for the choice of a passphrase or none.
+  if (await browser.run('return !document.querySelector("#preview-protect").hidden')) await browser.click('#preview-plain');
   await browser.waitFor(() => browser.run('return document.querySelector("#preview").hidden'), 'the preview to close');
 }
 

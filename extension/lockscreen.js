@@ -1,0 +1,65 @@
+// The vault's protection as the main view shows it: the lock screen and its unlock form, the Lock
+// button, and the notices (the first-run offer of a passphrase, "not protected", the backup reminder).
+import { msg } from './ext.js';
+import { $, showError, errorText, status, slow } from './dom.js';
+
+/** Shows what fits the state: the lock screen, the Lock button, the notices. */
+export function showLock(session) {
+  const { settings } = session;
+  const { readonly, locked } = session;
+  const isProtected = session.protected;
+  document.body.classList.toggle('locked', locked);
+  document.body.classList.toggle('readonly', readonly);
+  $('#lock-screen').hidden = !locked;
+  $('#lock-now').hidden = !isProtected || locked;
+  const hasAccounts = !locked && !readonly && session.size > 0;
+  $('#protect-offer').hidden = readonly || locked || isProtected || settings.protectDeclined;
+  $('#replaced-notice').hidden = !session.replacedByPlain;
+  $('#unprotected-notice').hidden = readonly || isProtected || !settings.protectDeclined || settings.noticeDismissed
+    || session.replacedByPlain;
+  $('#backup-reminder').hidden = readonly || locked || !hasAccounts || settings.lastBackupAt > 0 || settings.reminderDismissed;
+  if (!$('#backup-reminder').hidden) $('#backup-reminder-text').textContent = msg('backupReminder');
+}
+
+/** Wires the unlock form, Lock, and the notices' buttons (`openSettings(focus)` opens Settings). */
+export function wireLock(session, list, openSettings) {
+  $('#unlock-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const errorNode = $('#unlock-error');
+    showError(errorNode, '');
+    // Nothing typed is not a wrong passphrase: say what is missing.
+    if ($('#unlock-passphrase').value === '') {
+      showError(errorNode, msg('enterPassphrase'));
+      $('#unlock-passphrase').focus();
+      return;
+    }
+    await slow($('#unlock-form button[type=submit]'), async () => {
+      try {
+        await session.unlock($('#unlock-passphrase').value);
+      } catch (err) {
+        showError(errorNode, errorText(err));
+        $('#unlock-passphrase').select();
+        return;
+      }
+      $('#unlock-passphrase').value = '';
+      status(msg('unlocked'));
+      list.focus();
+    });
+  });
+  $('#lock-now').addEventListener('click', async () => {
+    await session.lock();
+    $('#unlock-passphrase').focus();
+  });
+  for (const b of document.querySelectorAll('[data-action=set-passphrase]')) {
+    b.addEventListener('click', () => openSettings('#set-new'));
+  }
+  for (const b of document.querySelectorAll('[data-action=backup]')) {
+    b.addEventListener('click', () => openSettings('#backup-new'));
+  }
+  $('#protect-decline').addEventListener('click', () => session.updateSettings({ protectDeclined: true }));
+  $('#notice-dismiss').addEventListener('click', () => session.updateSettings({ noticeDismissed: true }));
+  $('#replaced-dismiss').addEventListener('click', () => session.updateSettings({ wasProtected: false }));
+  $('#reminder-dismiss').addEventListener('click', () => session.updateSettings({ reminderDismissed: true }));
+  // Work in the popup restarts the idle timer.
+  for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, () => session.touch(), { passive: true });
+}

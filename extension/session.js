@@ -1,0 +1,219 @@
+// The vault this page holds and everything that keeps it in step with storage: the core (the wasm's
+// lock state and accounts), writes (the old text kept until a new protection reads back), other
+// popups' writes and locks, the held data key and the idle lock. No DOM: views read the session and
+// listen for its changes (`on`).
+import { openStored } from './wasm.js';
+import {
+  saveVault, loadVault, replaceVault, holdKey, forgetKey, loadHeldKey, loadSettings, saveSettings, watchStorage,
+} from './ext.js';
+
+const TOUCH_MS = 20_000;     // the idle timer restarts at most this often while the user works
+
+export class Session {
+  /** `stored`: ext.js `loadStart()`'s `{vault, settings, heldKey}`; `tab`: tab.js `targetTab()`. */
+  constructor(stored, tab) {
+    this.tab = tab;
+    this.settings = stored.settings;
+    this.core = null;         // Authbar (wasm), or null when the stored text cannot be read
+    this.problem = null;      // why the stored text cannot be read (then nothing is written)
+    this.held = null;         // the data key (base64) while unlocked and protected
+    this.lockAt = 0;          // ms; 0: no idle lock
+    this.lastTouch = 0;
+    this.ownWrites = new Set(); // texts this page stored (storage.onChanged reports them too)
+    this.listeners = new Set();
+    this.open(stored.vault);
+    if (this.core?.protected && stored.heldKey) {
+      if (this.tryKey(stored.heldKey)) this.touch(true).catch(() => {});
+      // The vault was re-keyed elsewhere or the key is stale: ask for the passphrase.
+      else forgetKey().catch(() => {});
+    }
+  }
+
+  /**
+   * This browser's vault was protected, and what is stored now is a plain list: it was replaced
+   * outside Authbar (removing the passphrase in Settings clears the mark first).
+   */
+  get replacedByPlain() {
+    return !this.readonly && !this.protected && this.settings.wasProtected;
+  }
+
+  /** Remembers that a passphrase protects this browser's vault (once; older versions did not). */
+  async markProtected() {
+    if (this.protected && !this.settings.wasProtected) await this.updateSettings({ wasProtected: true });
+  }
+
+  /** The stored text cannot be read: shown, never written. */
+  get readonly() { return this.core === null; }
+  get locked() { return !!this.core?.locked; }
+  get protected() { return !!this.core?.protected; }
+  /** The accounts' count, 0 while locked or read-only. */
+  get size() { return this.core?.size ?? 0; }
+
+  /** Calls `listener(change)` on every change: `{type: 'accounts' | 'lock' | 'settings' | 'error', error}`. */
+  on(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(change) {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /** Opens a stored text; false (read-only, `problem` says why) when it cannot be read. */
+  open(text) {
+    try {
+      this.core = openStored(text);
+      this.problem = null;
+      return true;
+    } catch (err) {
+      this.core = null;
+      this.problem = err;
+      return false;
+    }
+  }
+
+  tryKey(key) {
+    try {
+      this.core.unlockWithKey(key);
+      this.held = key;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stores the accounts; on failure reloads what is really stored, reports why, and returns false. */
+  async persist() {
+    try {
+      const text = this.core.toJson();
+      this.ownWrites.add(text);
+      await saveVault(text);
+      this.emit({ type: 'saved' });
+      return true;
+    } catch (error) {
+      // The old value is still stored (one storage.set is atomic): show that, not the unsaved change.
+      this.emit({ type: 'error', error, saving: true });
+      await this.reload(await loadVault());
+      return false;
+    }
+  }
+
+  /**
+   * Stores a vault whose protection changed: the old text (`previous`) stays until the new one is
+   * written beside it and reads back. On failure everything goes back to `previous`, and the error
+   * thrown is marked `saving`.
+   */
+  async replace(previous) {
+    try {
+      const text = this.core.toJson();
+      this.ownWrites.add(text);
+      await replaceVault(text, (back) => this.core.readsBack(back));
+    } catch (error) {
+      await this.reload(previous);
+      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { saving: true });
+    }
+  }
+
+  /** Loads a stored text (another page's write, or after a failed one), unlocked with a held key. */
+  async reload(text) {
+    const core = this.core;
+    const held = this.held;
+    if (this.open(text)) await this.adopt(held);
+    else if (core) this.held = null;
+    // Whether a plain text replaced a protected one is judged by the settings as stored now.
+    this.settings = await loadSettings();
+    this.emit({ type: 'accounts' });
+    this.emit({ type: 'lock' });
+  }
+
+  /** Opens the freshly loaded vault with the key this page held, or the one another page holds. */
+  async adopt(held) {
+    this.held = null;
+    if (!this.core.protected) return;
+    for (const key of [held, await loadHeldKey()]) {
+      if (key && this.tryKey(key)) return;
+    }
+  }
+
+  /** Unlocks with the passphrase (slow: Argon2id); throws the core's error (nothing changed). */
+  async unlock(passphrase) {
+    this.held = this.core.unlock(passphrase);
+    await this.touch(true);
+    this.emit({ type: 'lock' });
+    this.emit({ type: 'accounts' });
+  }
+
+  /** Locks: the accounts and the key leave memory (and memory-only storage). */
+  async lock() {
+    this.core?.lock();
+    this.held = null;
+    this.lockAt = 0;
+    await forgetKey();
+    this.emit({ type: 'lock' });
+    this.emit({ type: 'accounts' });
+  }
+
+  /** Restarts the idle timer (at most every 20 s unless `force`) while the user works. */
+  async touch(force = false) {
+    if (!this.held || this.locked) return;
+    const now = Date.now();
+    if (!force && now - this.lastTouch < TOUCH_MS) return;
+    this.lastTouch = now;
+    this.lockAt = await holdKey(this.held, this.settings.autoLockMinutes, now);
+  }
+
+  /** Locks when the idle time is over (the popup's clock calls this once a second). */
+  checkIdle(now = Date.now()) {
+    if (this.held && this.lockAt && now >= this.lockAt) this.lock();
+  }
+
+  async updateSettings(patch) {
+    this.settings = { ...this.settings, ...patch };
+    await saveSettings(this.settings);
+    this.emit({ type: 'settings' });
+  }
+
+  /** Protects the vault with a new passphrase; throws the core's error or the store's (nothing changed). */
+  async setPassphrase(passphrase) {
+    const previous = await loadVault();
+    const held = this.core.setPassphrase(passphrase);
+    await this.replace(previous);
+    this.held = held;
+    await this.touch(true);
+    await this.markProtected();
+    this.emit({ type: 'lock' });
+  }
+
+  async changePassphrase(current, next) {
+    const previous = await loadVault();
+    this.core.changePassphrase(current, next);
+    await this.replace(previous);
+  }
+
+  async removePassphrase(current) {
+    const previous = await loadVault();
+    this.core.removePassphrase(current);
+    // Removed here, by the person: the plain vault that follows is no replacement.
+    await this.updateSettings({ wasProtected: false });
+    await this.replace(previous);
+    this.held = null;
+    this.lockAt = 0;
+    await forgetKey();
+    this.emit({ type: 'lock' });
+  }
+
+  /** Follows other pages: their vault writes, locks and unlocks. */
+  watch() {
+    watchStorage({
+      onVault: (text) => { if (!this.ownWrites.delete(text)) this.reload(text); },
+      // Another popup locked the vault (or the service worker did): follow.
+      onLocked: () => { if (this.held) this.lock(); },
+      // Another popup unlocked the vault (or protected it): follow, with the key it holds.
+      onUnlocked: (key) => {
+        if (!this.protected || !this.locked || key === this.held || !this.tryKey(key)) return;
+        this.emit({ type: 'lock' });
+        this.emit({ type: 'accounts' });
+      },
+    });
+  }
+}

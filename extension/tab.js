@@ -5,6 +5,7 @@
 // user gives with a click.
 
 import { getTab, isInTab, runInTab, hasAccess, requestAccess } from './ext.js';
+import { fillInPage } from './fill.js';
 
 /**
  * The tab the popup acts on: the one named by `?tab=` (the popped-out window remembers the tab it
@@ -27,44 +28,7 @@ export async function isToolbarPopup() {
   return !(await isInTab());
 }
 
-/**
- * Runs in the page (a self-contained function: `scripting` copies its text). Puts `code` into the
- * page's one-time-code field: inputs marked `autocomplete="one-time-code"` (one, or one box per
- * character), else the focused text input, else the one input whose name, label or shape says it
- * takes a code. Never a password field, and never when the tab has moved to another origin since
- * the popup looked at it. Returns `{filled, how}` or `{filled: false, reason}`.
- */
-function fillInPage(code, origin) {
-  if (location.origin !== origin) return { filled: false, reason: 'navigated' };
-  const TEXT = new Set(['text', 'tel', 'number', 'search', '']);
-  const usable = (e) => e instanceof HTMLInputElement && TEXT.has(e.type) && !e.disabled && !e.readOnly
-    && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-  const inputs = [...document.querySelectorAll('input')].filter(usable);
-  const put = (input, value) => {
-    // The native setter, so frameworks that track the value (React) see the change.
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-  };
-  const fill = (targets, how) => {
-    if (targets.length === 1) put(targets[0], code);
-    else targets.forEach((input, i) => put(input, code[i]));
-    targets[targets.length - 1].focus();
-    return { filled: true, how };
-  };
-  const marked = inputs.filter((e) => e.autocomplete.split(/\s+/).includes('one-time-code'));
-  if (marked.length === 1) return fill(marked, 'one-time-code');
-  if (marked.length === code.length && marked.every((e) => e.maxLength === 1)) return fill(marked, 'one-time-code');
-  const focused = document.activeElement;
-  if (inputs.includes(focused)) return fill([focused], 'focused');
-  const words = /one.?time|otp|2fa|mfa|totp|token|verif|auth.?code|security.?code|\bcode\b|kód/i;
-  const said = (e) => [e.name, e.id, e.placeholder, e.getAttribute('aria-label'), ...[...(e.labels ?? [])].map((l) => l.textContent)].join(' ');
-  const likely = inputs.filter((e) => words.test(said(e)) || (e.inputMode === 'numeric' && e.maxLength >= 6 && e.maxLength <= 10));
-  if (likely.length === 1) return fill(likely, 'likely');
-  return { filled: false, reason: likely.length > 1 ? 'several' : 'none' };
-}
-
-/** Fills a code into the tab's page (see `fillInPage`). Throws when the page is not reachable. */
+/** Fills a code into the tab's page (see `fillInPage` in fill.js). Throws when the page is not reachable. */
 export async function fillCode(tab, code) {
   return (await runInTab(tab.id, fillInPage, [code, tab.origin])) ?? { filled: false, reason: 'none' };
 }

@@ -84,6 +84,17 @@ export async function shownCodes(page) {
   return page.$$eval('#accounts .code', (nodes) => nodes.map((n) => n.textContent.replace(/\s/g, '')));
 }
 
+/** Polls `check` (async, in node) until it returns a truthy value, which it returns; fails after 15 s. */
+export async function until(check, what = 'the condition') {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The stored vault text (chrome.storage.local), read from an extension page. */
 export async function storedVault(page) {
   return page.evaluate(async () => (await chrome.storage.local.get('vault')).vault ?? null);

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SHOTS, launch, openPopup, extensionId, loaded, addText, confirmPreview, oathtool, storedVault, axeViolations } from './harness.js';
+import { ROOT, SHOTS, launch, openPopup, extensionId, loaded, addText, confirmPreview, oathtool, storedVault, axeViolations, until } from './harness.js';
 
 const RFC = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const WORK = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -152,9 +152,8 @@ test('filling_on_a_look_alike_site_asks_first_and_never_rebinds_the_account', as
   await octocat().locator('.menu summary').click();
   await octocat().locator('.fill').click();
   await popup.click('#fill-remember');
-  await popup.waitForFunction(async () => (await chrome.storage.local.get('vault')).vault.includes('"site":"evil.test"'));
-  const stored = JSON.parse(await storedVault(popup));
-  assert.equal(stored.entries.find((e) => e.account.name === 'octocat').site, 'evil.test');
+  const octocatSite = async () => JSON.parse(await storedVault(popup)).entries.find((e) => e.account.name === 'octocat').site;
+  assert.equal(await until(octocatSite, 'the site to be stored'), 'evil.test');
   await popup.close();
   // Its stored site now differs from github.test: there the question names both sites.
   await site.goto(`http://github.test:${pages.port}/otp`);

@@ -2,7 +2,7 @@
 // import would add. The Add view is add.js, Settings vault.js. Codes come from the WebAssembly core;
 // this page only reads the clock.
 import { openStored, loadCodes, loadTools } from './wasm.js';
-import { msg, loadVault, loadStart, saveVault, watchStorage, popOut } from './ext.js';
+import { msg, loadVault, loadStart, saveVault, watchStorage, popOut, purgeOldValues } from './ext.js';
 import { $, el, localize, showError, describe, breakAfterAt } from './dom.js';
 import * as vault from './vault.js';
 import { targetTab, fillCode, isToolbarPopup } from './tab.js';
@@ -354,6 +354,7 @@ function remove(a) {
       render();
       status(msg('deleted'));
       ($('#accounts .entry') ?? $('#toggle-add')).focus();
+      await purgeOldValues().catch((e) => showError($('#banner'), vault.errorText(e)));
     } }),
     cancel));
   const restore = () => { confirmBar.remove(); r.li.hidden = false; r.entry.focus(); };
@@ -477,6 +478,7 @@ async function commit() {
   if (report.replaced.length) parts.push(msg('replaced', report.replaced.length));
   if (report.duplicates) parts.push(msg('duplicates', report.duplicates));
   status(parts.join('. '));
+  if (report.replaced.length) await purgeOldValues().catch((e) => showError($('#banner'), vault.errorText(e)));
 }
 
 // The Add view (add.js, and images.js with it), loaded when first used: the first paint needs neither.

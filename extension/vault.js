@@ -3,7 +3,7 @@
 // file, plain export. The rules and the cryptography are the core's (wasm); this module only asks,
 // stores and shows.
 import {
-  msg, saveSettings, loadHeldKey, holdKey, forgetKey, replaceVault, loadVault,
+  msg, saveSettings, loadHeldKey, holdKey, forgetKey, replaceVault, loadVault, purgeOldValues,
 } from './ext.js';
 import { $, el, showError, download, describe, formatName } from './dom.js';
 import { loadTools, prefetchTools } from './wasm.js';
@@ -202,6 +202,7 @@ async function setPassphrase(e) {
     show();
     app.status(msg('passphraseSet'));
     $('#lock-now').focus();
+    await purgeOldValues().catch((err) => showError($('#banner'), errorText(err)));
   });
 }
 
@@ -221,6 +222,7 @@ async function changePassphrase(e) {
     if (!(await storeReplacing(previous))) return;
     for (const id of ['#change-current', '#change-new', '#change-repeat']) $(id).value = '';
     app.status(msg('passphraseChanged'));
+    await purgeOldValues().catch((err) => showError($('#banner'), errorText(err)));
   });
 }
 
@@ -243,6 +245,7 @@ async function removePassphrase(e) {
     $('#remove-passphrase').open = false;
     await updateSettings({ protectDeclined: true, noticeDismissed: false });
     app.status(msg('passphraseRemoved'));
+    await purgeOldValues().catch((err) => showError($('#banner'), errorText(err)));
   });
 }
 

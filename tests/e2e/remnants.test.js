@@ -179,3 +179,23 @@ test('nothing of a time without a passphrase is left in the profile once one is 
     assert.deepEqual([...foundIn(profile, first.needles), ...foundIn(profile, between.needles)], []);
   });
 });
+
+test('a purge without room for its filler says so, and the deletion it follows stands', async () => {
+  await withProfile(async (profile) => {
+    const gone = account('NoRoom');
+    const spare = account('Spare');
+    await session(profile, async (page) => {
+      await add(page, gone);
+      await add(page, spare);
+      // Other data leaves less than the 128 KiB the smallest filler needs.
+      await page.evaluate(async () => {
+        const room = 10 * 1024 * 1024 - (await chrome.storage.local.getBytesInUse(null));
+        await chrome.storage.local.set({ ballast: 'b'.repeat(room - 100 * 1024) });
+      });
+      await remove(page, gone.needles.issuer);
+      assert.match(await page.textContent('#banner'), /^Old copies of your accounts may stay on disk: storage needs \d+ KiB more room to remove them$/);
+      const stored = await storedVault(page);
+      assert.ok(!stored.includes(gone.needles.name) && stored.includes(spare.needles.name));
+    });
+  });
+});

@@ -34,6 +34,7 @@ export function confirmRemove(session, list, a) {
       list.render();
       status(msg('deleted'));
       list.focus();
+      await session.purge();
     } }),
     cancel));
   const restore = () => { confirmBar.remove(); r.li.hidden = false; r.entry.focus(); };

@@ -71,6 +71,77 @@ export async function replaceVault(text, readsBack) {
   await api.storage.local.remove(NEXT_KEY);
 }
 
+// Chromium keeps storage.local in LevelDB, which leaves an overwritten or removed value in its files
+// until a compaction merges it with the newer one (docs/remnants.md: the mechanism, measured).
+// Filler under two keys that sort before and after all of ours ('!' < letters < '~'): every table it
+// fills spans all our keys, so it overlaps every table holding an old value.
+const FILL_LOW = '!purge';
+const FILL_HIGH = '~purge';
+const FILL_CHUNK = 1 << 20;
+const FILL_MIN_CHUNK = 64 << 10;
+// LevelDB's write buffer is 4 MiB: 5 MiB of filler flushes the memtable holding the old values into a
+// table and retires the log that held them. The first purge of a profile writes 9 MiB: that table may
+// be the first one, with nothing under it to merge with, so a second flush lays a table over it.
+const FILL_BYTES = 5 << 20;
+const FIRST_FILL_BYTES = 9 << 20;
+// Set once a purge has finished: from then on the bottom table spans the filler keys.
+const PURGED_KEY = 'purged';
+// A read that looks into two tables charges the first; at 100 charges (LevelDB's least allowed_seeks)
+// it is merged into the tables under it, and the old values meet the new ones and are dropped. Keys
+// that no table holds: the reads cost no transfer. Two merges at most; rounds leave time for each.
+const PROBE_KEYS = Array.from({ length: 400 }, (_, i) => `${VAULT_KEY}-probe-${i}`);
+const PROBE_ROUNDS = 6;
+const PROBE_PAUSE_MS = 30;
+const QUOTA_BYTES = 10 * 1024 * 1024; // storage.local without the unlimitedStorage permission
+let purging = Promise.resolve();
+
+/** The error of a purge without room for its filler: `code` and `params` as the core's errors have. */
+function noRoom(bytes) {
+  const kib = Math.ceil(bytes / 1024);
+  return Object.assign(new Error(`Old copies of your accounts may stay on disk: storage needs ${kib} KiB more room to remove them`), {
+    code: 'purge_no_room', key: 'err_purge_no_room', params: { kib },
+  });
+}
+
+/**
+ * Makes the browser drop the old values of storage.local from its files: the plain vault a passphrase
+ * replaced, a deleted account's. Writes filler keys only, removed at the end (a run stopped half way
+ * leaves them to the next one): the vault is never rewritten. Calls made during a run wait for it.
+ * Nothing to do outside Chromium.
+ */
+export function purgeOldValues() {
+  const run = purging.then(purge, purge);
+  purging = run.catch(() => {});
+  return run;
+}
+
+/** For tests: settles when the purges asked for so far have run (starts none). */
+export const purgesDone = () => purging;
+
+async function purge() {
+  if (!api.runtime.getURL('').startsWith('chrome-extension:')) return;
+  const local = api.storage.local;
+  await local.remove([FILL_LOW, FILL_HIGH]);
+  const total = (await local.get(PURGED_KEY))[PURGED_KEY] ? FILL_BYTES : FIRST_FILL_BYTES;
+  const room = QUOTA_BYTES - (await local.getBytesInUse(null)) - 1024;
+  const chunk = Math.min(FILL_CHUNK, Math.floor(room / 2));
+  if (chunk < FILL_MIN_CHUNK) throw noRoom(2 * FILL_MIN_CHUNK - room);
+  // Each write must change the value: storage.local skips a write of the value already stored.
+  const filler = ['0'.repeat(chunk), '1'.repeat(chunk)];
+  try {
+    for (let i = 0; i * chunk < total; i += 1) {
+      await local.set({ [i % 2 ? FILL_HIGH : FILL_LOW]: filler[(i >> 1) % 2] });
+    }
+  } finally {
+    await local.remove([FILL_LOW, FILL_HIGH]);
+  }
+  for (let round = 0; round < PROBE_ROUNDS; round += 1) {
+    await new Promise((r) => setTimeout(r, PROBE_PAUSE_MS));
+    await local.get(PROBE_KEYS);
+  }
+  await local.set({ [PURGED_KEY]: true });
+}
+
 const settingsIn = (items) => ({ ...DEFAULT_SETTINGS, ...(items[SETTINGS_KEY] ?? {}) });
 
 export async function loadSettings() {

@@ -72,6 +72,10 @@ function wire(session, list, preview) {
     if (files.length) { e.preventDefault(); await (await addView()).importBlobs(files); }
   });
   session.on((change) => {
+    if (change.type === 'error' && change.purging) {
+      showError($('#banner'), errorText(change.error));
+      return;
+    }
     if (change.type === 'error') {
       // A write failed: the stored accounts are as they were, and so is what the popup shows.
       showError($('#banner'), msg('saveFailed', errorText(change.error)));

@@ -137,5 +137,7 @@ export class PreviewView {
     if (report.replaced.length) parts.push(msg('replaced', report.replaced.length));
     if (report.duplicates) parts.push(msg('duplicates', report.duplicates));
     status(parts.join('. '));
+    // A replaced account's old secret must not stay in the browser's files.
+    if (report.replaced.length) await session.purge();
   }
 }

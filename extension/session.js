@@ -5,6 +5,7 @@
 import { openStored } from './wasm.js';
 import {
   saveVault, loadVault, replaceVault, holdKey, forgetKey, loadHeldKey, loadSettings, saveSettings, watchStorage,
+  purgeOldValues,
 } from './ext.js';
 
 const TOUCH_MS = 20_000;     // the idle timer restarts at most this often while the user works
@@ -143,6 +144,15 @@ export class Session {
     this.emit({ type: 'accounts' });
   }
 
+  /**
+   * Has the browser drop the stored vault's old values from its files (ext.js `purgeOldValues`): after
+   * a passphrase is set, changed or removed, and after an account is deleted or replaced. A purge
+   * that cannot run is reported (`{type: 'error', purging: true}`), never thrown.
+   */
+  purge() {
+    return purgeOldValues().catch((error) => this.emit({ type: 'error', error, purging: true }));
+  }
+
   /** Locks: the accounts and the key leave memory (and memory-only storage). */
   async lock() {
     this.core?.lock();
@@ -173,7 +183,11 @@ export class Session {
     this.emit({ type: 'settings' });
   }
 
-  /** Protects the vault with a new passphrase; throws the core's error or the store's (nothing changed). */
+  /**
+   * Protects the vault with a new passphrase; throws the core's error or the store's (nothing
+   * changed). Returns whether accounts had been stored unprotected before (their old copies were then
+   * purged from the browser's files, and the person is told what no extension can reach).
+   */
   async setPassphrase(passphrase) {
     const previous = await loadVault();
     const held = this.core.setPassphrase(passphrase);
@@ -182,12 +196,17 @@ export class Session {
     await this.touch(true);
     await this.markProtected();
     this.emit({ type: 'lock' });
+    if (previous === null) return false;
+    await this.purge();
+    return true;
   }
 
   async changePassphrase(current, next) {
     const previous = await loadVault();
     this.core.changePassphrase(current, next);
     await this.replace(previous);
+    // The data key stays: an old sealed copy opens with the old passphrase.
+    await this.purge();
   }
 
   async removePassphrase(current) {
@@ -200,6 +219,7 @@ export class Session {
     this.lockAt = 0;
     await forgetKey();
     this.emit({ type: 'lock' });
+    await this.purge();
   }
 
   /** Follows other pages: their vault writes, locks and unlocks. */

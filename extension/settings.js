@@ -52,12 +52,16 @@ export function wireSettings(session, opening) {
   passphraseForm('#set-passphrase-form', '#set-error', async () => {
     const pass = newPassphrase('#set-new', '#set-repeat', '#set-error');
     if (pass === null) return false;
-    await session.setPassphrase(pass);
+    // Accounts stored unprotected before: their copies in the browser's files are purged, and the
+    // person is told where copies may remain that no extension reaches.
+    $('#remnants-notice').hidden = !(await session.setPassphrase(pass));
+    return true;
   }, () => {
     $('#set-new').value = $('#set-repeat').value = '';
     status(msg('passphraseSet'));
     $('#lock-now').focus();
   });
+  $('#remnants-dismiss').addEventListener('click', () => { $('#remnants-notice').hidden = true; });
   passphraseForm('#change-passphrase-form', '#change-error', async () => {
     const pass = newPassphrase('#change-new', '#change-repeat', '#change-error');
     if (pass === null) return false;

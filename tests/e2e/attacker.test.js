@@ -51,6 +51,8 @@ test('the_first_accounts_are_never_stored_in_the_clear_before_the_person_chooses
     for (const [key, value] of all) {
       for (const word of [SECRET, 'alice', 'ACME']) assert.ok(!value.includes(word), `${key} was written with ${word}`);
     }
+    // Nothing was ever stored unprotected: no purge, and no notice about copies left on disk.
+    assert.equal(await page.isHidden('#remnants-notice'), true);
     // The passphrase is remembered as protecting this browser's vault.
     assert.equal(await page.evaluate(async () => (await chrome.storage.local.get('settings')).settings.wasProtected), true);
   } finally {

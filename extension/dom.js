@@ -1,5 +1,6 @@
 // Small DOM helpers and i18n of the static HTML.
-import { msg } from './ext.js';
+import { msg, LANGUAGE } from './ext.js';
+import { resolvePlurals } from './plural.js';
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -48,8 +49,10 @@ export function localize(root = document) {
 export function describe(err) {
   const key = err?.key;
   const params = err?.params ?? {};
-  const words = key ? msg(key) : key;
-  if (!key || words === key) return err?.message ?? String(err);
+  const found = key ? msg(key) : key;
+  if (!key || found === key) return err?.message ?? String(err);
+  // Plural blocks that count one of the error's values ({length, plural, …}), then its values.
+  const words = resolvePlurals(found, LANGUAGE, params);
   return words.replace(/\{(\w+)\}/g, (whole, name) => {
     if (!(name in params)) return whole;
     // An import format is named by its id (`aegis`, `google-migration`), worded like the rest.

@@ -1,10 +1,18 @@
 // The only module that touches the browser's extension APIs (chrome.* / browser.*).
+import { resolvePlurals } from './plural.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
-/** A localized message, or the key itself when it is missing. */
+/** The language of the messages the browser chose (its UI language, or English as the fallback). */
+export const LANGUAGE = api?.i18n?.getMessage('locale') || 'en';
+
+/**
+ * A localized message with its plural forms resolved for the numbers given, or the key itself when it
+ * is missing. `params`: the values of `{name}` plural blocks (an error's, for `dom.js` `describe`).
+ */
 export function msg(key, ...subs) {
-  return api?.i18n?.getMessage(key, subs.map(String)) || key;
+  const text = api?.i18n?.getMessage(key, subs.map(String));
+  return text ? resolvePlurals(text, LANGUAGE) : key;
 }
 
 const VAULT_KEY = 'vault';

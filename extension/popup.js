@@ -3,7 +3,7 @@
 // import preview (preview.js), the QR viewer (qrview.js), and Add (add.js, loaded when first used).
 // Codes come from the WebAssembly core; this page only reads the clock.
 import { loadCodes } from './wasm.js';
-import { msg, loadStart, popOut } from './ext.js';
+import { msg, LANGUAGE, loadStart, popOut } from './ext.js';
 import { $, localize, showError, errorText, status } from './dom.js';
 import { targetTab } from './tab.js';
 import * as clock from './clock.js';
@@ -111,7 +111,7 @@ function actions(session, list) {
 }
 
 async function main() {
-  document.documentElement.lang = msg('locale');
+  document.documentElement.lang = LANGUAGE;
   localize();
   // Compile the wasm, read storage and ask for the tab at the same time.
   const [, stored, tab] = await Promise.all([loadCodes(), loadStart(), targetTab()]);

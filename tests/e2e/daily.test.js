@@ -141,7 +141,7 @@ test('the same issuer and name with another secret is flagged, and can replace t
     await page.waitForSelector('#preview[hidden]', { state: 'attached' });
     assert.equal(await page.locator('#accounts li').count(), 1);
     assert.deepEqual(await shownCodes(page), [oathtool({ secret: 'JBSWY3DPEHPK3PXP', time: T })]);
-    assert.match(await page.textContent('#status'), /Replaced: 1/);
+    assert.match(await page.textContent('#status'), /1 account replaced/);
   });
 });
 

@@ -236,6 +236,11 @@ fn every_error() -> Vec<(&'static str, ErrorParams)> {
     all
 }
 
+/// Every language of the extension.
+const LOCALES: [&str; 10] = [
+    "en", "cs", "de", "sk", "pl", "fr", "es", "it", "pt_BR", "uk",
+];
+
 fn messages(locale: &str) -> BTreeMap<String, String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../extension/_locales")
@@ -248,18 +253,26 @@ fn messages(locale: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The `{name}` placeholders in a message.
+/// The parameters a message names: `{name}` placeholders and the `{name, plural, …}` blocks' counts
+/// (a branch's text, `{# bytes}`, is not a parameter).
 fn placeholders(message: &str) -> Vec<&str> {
     message
         .split('{')
         .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter_map(|rest| {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let (name, after) = rest.split_at(end);
+            let named = after.starts_with('}') || after.trim_start().starts_with(',');
+            (!name.is_empty() && named).then_some(name)
+        })
         .collect()
 }
 
 #[test]
 fn every_core_error_has_words_in_every_language_and_they_name_only_its_params() {
-    for locale in ["en", "cs"] {
+    for locale in LOCALES {
         let words = messages(locale);
         for (code, params) in every_error() {
             let key = format!("err_{}", params.word_key(code));
@@ -292,7 +305,7 @@ fn every_import_format_has_a_name_in_every_language() {
         Format::Stratum,
         Format::Authbar,
     ];
-    for locale in ["en", "cs"] {
+    for locale in LOCALES {
         let words = messages(locale);
         for format in formats {
             let key = format!("format_{}", format.as_str().replace('-', "_"));

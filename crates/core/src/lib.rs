@@ -42,6 +42,7 @@
 pub mod account;
 pub mod export;
 pub mod import;
+pub mod logo;
 pub mod migration;
 pub mod otp;
 pub mod params;

@@ -56,6 +56,20 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         password_file: Option<PathBuf>,
     },
+    /// Print the logo an account gets, chosen offline: the brand its site or issuer names (slug,
+    /// title, colours and how it matched), or its letter avatar and colours.
+    Logo {
+        /// The account's issuer (the ISSUER of otpauth://totp/ISSUER:NAME).
+        #[arg(required_unless_present = "list")]
+        issuer: Option<String>,
+        /// The site stored for the account: a host, such as login.github.com.
+        #[arg(long, value_name = "HOST", conflicts_with = "list")]
+        site: Option<String>,
+        /// List every brand instead: slug, title, colour, sign-in domains and the names it
+        /// matches, tab-separated, one per line.
+        #[arg(long, conflicts_with = "issuer")]
+        list: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             input,
             password_file,
         } => crate::import::run(&input, password_file.as_deref()),
+        Command::Logo {
+            issuer: Some(issuer),
+            site,
+            list: false,
+        } => crate::logo::show(&issuer, site.as_deref()),
+        // clap asks for an issuer unless --list is given, and refuses both.
+        Command::Logo { .. } => Ok(crate::logo::list()),
     }
 }
 

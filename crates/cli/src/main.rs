@@ -5,6 +5,7 @@ mod commands;
 mod failure;
 mod images;
 mod import;
+mod logo;
 mod output;
 
 use std::process::ExitCode;

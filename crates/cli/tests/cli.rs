@@ -3,11 +3,13 @@
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use image::{GrayImage, ImageFormat, Luma, Rgba, RgbaImage};
 use qrcode::QrCode;
 use serde_json::Value;
+
+mod common;
+use common::{assert_bad_input, authbar};
 
 const RFC_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const URI: &str =
@@ -15,42 +17,6 @@ const URI: &str =
 const URI2: &str = "otpauth://hotp/Other:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=5";
 /// `mig-03` from the shared vectors: three accounts.
 const MIGRATION: &str = "otpauth-migration://offline?data=CjcKFKy1UUMiPb5q0qsEJttt64eL2GqCEhF1c2VyMEBleGFtcGxlLmNvbRoGR2l0SHViIAEoATACCjcKFDf7bndpBukrCC3TvISDrDeZ7hcrEhF1c2VyMUBleGFtcGxlLmNvbRoGR29vZ2xlIAEoATACCjUKFJes3JZFboRSTnVA%2FJOFmKQtgG2kEhF1c2VyMkBleGFtcGxlLmNvbRoEQmFuayACKAIwAhABGAEo87jVsQQ%3D";
-
-struct Run {
-    out: String,
-    err: String,
-    code: i32,
-}
-
-fn authbar(args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_authbar"))
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        out: String::from_utf8(stdout).unwrap(),
-        err: String::from_utf8(stderr).unwrap(),
-        code: status.code().unwrap(),
-    }
-}
-
-/// Asserts a bad-input failure: exit 2, nothing on stdout, one error line and one hint line.
-fn assert_bad_input(run: &Run, words: &str) {
-    assert_eq!(run.code, 2, "{}", run.err);
-    assert_eq!(run.out, "");
-    let lines: Vec<&str> = run.err.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", run.err);
-    assert!(
-        lines[0].starts_with("authbar: error: ") && lines[0].contains(words),
-        "{}",
-        run.err
-    );
-    assert!(lines[1].starts_with("hint: "), "{}", run.err);
-}
 
 fn qr_image(texts: &[&str], invert: bool) -> GrayImage {
     let codes: Vec<GrayImage> = texts

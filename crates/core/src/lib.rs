@@ -43,6 +43,7 @@ pub mod account;
 pub mod export;
 pub mod import;
 pub mod lock;
+pub mod logo;
 pub mod migration;
 pub mod otp;
 pub mod params;

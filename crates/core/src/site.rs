@@ -45,8 +45,10 @@ fn same_site(a: &str, b: &str) -> bool {
     a == b || under(a, b) || under(b, a)
 }
 
-/// The letters and digits of a text, lower case: `ACME Co.` → `acmeco`.
-fn squashed(text: &str) -> String {
+/// The letters and digits of a text, lower case: `ACME Co.` → `acmeco`. ASCII only, so both sides of
+/// a comparison drop the same accented letters, and no Unicode case table is needed in the wasm. The
+/// one way issuers are compared: with sites here, with brands' names in `crate::logo`.
+pub(crate) fn squashed(text: &str) -> String {
     text.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())

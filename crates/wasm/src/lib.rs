@@ -21,9 +21,13 @@ mod read;
 #[cfg(feature = "codes")]
 mod codes;
 #[cfg(feature = "tools")]
+mod logos;
+#[cfg(feature = "tools")]
 mod tools;
 
 #[cfg(feature = "codes")]
 pub use codes::Authbar;
+#[cfg(feature = "tools")]
+pub use logos::{logo_brands, logos_of};
 #[cfg(feature = "tools")]
 pub use tools::{qr_cut_at_edge_rgba, qr_decode_rgba, qr_svg, read_file};

@@ -48,6 +48,7 @@ pub mod migration;
 pub mod otp;
 pub mod params;
 mod percent;
+pub mod quick;
 pub use authbar_qr as qr;
 pub mod sealed;
 mod secret;

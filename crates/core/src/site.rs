@@ -73,6 +73,21 @@ fn issuer_names(issuer: &str, host: &str) -> bool {
     })
 }
 
+/// The entries (`id`, account, stored site) that belong to `host`, the stored sites first, each in
+/// the order given; `None` when `host` is not a host. The one rule the vault and the first screen
+/// (`crate::quick`) rank accounts by.
+pub fn matches<'a>(
+    entries: impl Iterator<Item = (u64, &'a Account, Option<&'a str>)>,
+    host: &str,
+) -> Option<Vec<(u64, SiteMatch)>> {
+    let host = normalize_host(host)?;
+    let (mut found, by_issuer): (Vec<_>, Vec<_>) = entries
+        .filter_map(|(id, account, site)| site_match(account, site, &host).map(|m| (id, m)))
+        .partition(|&(_, m)| m == SiteMatch::Stored);
+    found.extend(by_issuer);
+    Some(found)
+}
+
 /// How an account, with the site stored for it, belongs to the tab's host (normalized).
 pub fn site_match(account: &Account, stored: Option<&str>, host: &str) -> Option<SiteMatch> {
     if let Some(stored) = stored {

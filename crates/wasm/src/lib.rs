@@ -17,6 +17,10 @@
 
 mod js;
 mod read;
+mod views;
+
+#[cfg(feature = "paint")]
+mod paint;
 
 #[cfg(feature = "codes")]
 mod codes;
@@ -29,5 +33,7 @@ mod tools;
 pub use codes::Authbar;
 #[cfg(feature = "tools")]
 pub use logos::{logo_brands, logos_of};
+#[cfg(feature = "paint")]
+pub use paint::Paint;
 #[cfg(feature = "tools")]
 pub use tools::{qr_cut_at_edge_rgba, qr_decode_rgba, qr_svg, read_file};

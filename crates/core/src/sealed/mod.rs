@@ -270,6 +270,18 @@ impl SealedVault {
     }
 }
 
+/// The plaintext of a sealed text's payload (`header_text` exactly as stored: the associated data),
+/// or `None` when `key` does not open it: the first screen's read (`crate::quick`), which parses the
+/// envelope itself.
+pub(crate) fn open_payload(
+    header_text: &str,
+    nonce: &[u8; NONCE_LEN],
+    ciphertext: &[u8],
+    key: &DataKey,
+) -> Option<Zeroizing<Vec<u8>>> {
+    Sealer::data(key).open(nonce, ciphertext, header_text.as_bytes())
+}
+
 /// Encrypts a vault under `key` with these slots (which wrap `key`): a vault that takes the slots a
 /// sync header carries, so one passphrase opens both.
 pub fn seal_with_slots(

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::error::VaultError;
 use super::schema::{SCHEMA, stored_schema};
 use super::view::{AccountView, EntryView, ListedView};
-use crate::site::{SiteMatch, normalize_host, site_match};
+use crate::site::{SiteMatch, matches, normalize_host};
 use crate::{Account, Code, OtpType, TimedCode};
 
 /// One stored account with its id.
@@ -226,16 +226,13 @@ impl Vault {
 
     /// The entries that belong to the tab's host, the stored sites first, each in list order.
     pub fn matching(&self, host: &str) -> Result<Vec<(u64, SiteMatch)>, VaultError> {
-        let host = normalize_host(host).ok_or_else(|| VaultError::BadSite {
-            host: host.to_owned(),
-        })?;
-        let (mut found, by_issuer): (Vec<_>, Vec<_>) = self
+        let entries = self
             .entries
             .iter()
-            .filter_map(|e| site_match(&e.account, e.site.as_deref(), &host).map(|m| (e.id, m)))
-            .partition(|&(_, m)| m == SiteMatch::Stored);
-        found.extend(by_issuer);
-        Ok(found)
+            .map(|e| (e.id, &e.account, e.site.as_deref()));
+        matches(entries, host).ok_or_else(|| VaultError::BadSite {
+            host: host.to_owned(),
+        })
     }
 
     /// Deletes an entry; returns it.

@@ -6,10 +6,10 @@
 
 use authbar_core::sealed::{Random, RandomFailed};
 use authbar_core::{Coded, LockError, LockState, Vault};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::js::{to_js, to_js_error};
+use crate::views;
 
 mod export;
 mod lock;
@@ -25,17 +25,6 @@ use pending::Pending;
 fn with_random<T, E: Coded>(f: impl FnOnce(Random<'_>) -> Result<T, E>) -> Result<T, JsValue> {
     let mut fill = |buf: &mut [u8]| getrandom::fill(buf).map_err(|_| RandomFailed);
     f(&mut fill).map_err(|e| to_js_error(&e))
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CodeView {
-    id: u64,
-    code: String,
-    /// Milliseconds until the code changes (TOTP); 0 for HOTP.
-    remaining_ms: f64,
-    /// The step length in milliseconds (TOTP); 0 for HOTP.
-    period_ms: f64,
 }
 
 /// The vault in its lock state (the core's [`LockState`]: plain, locked, or unlocked with its key)
@@ -81,7 +70,8 @@ impl Authbar {
     /// The accounts as the list shows and searches them (`{id, type, issuer, name, site}`): what the
     /// popup asks for each time it opens, so it is `accounts()` without the other fields.
     pub fn listed(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.vault()?.listed())
+        let entries = self.vault()?.entries().iter();
+        views::listed(entries.map(|e| (e.id, &e.account, e.site.as_deref())))
     }
 
     /// How many accounts there are (0 while locked), without listing them.
@@ -97,32 +87,12 @@ impl Authbar {
     /// left out.
     #[wasm_bindgen(js_name = codesOf)]
     pub fn codes_of(&self, ids: &[f64], unix_ms: f64) -> Result<JsValue, JsValue> {
-        let ms = unix_ms.max(0.0) as u64;
-        let ids: Vec<u64> = ids.iter().map(|&id| id as u64).collect();
-        let views: Vec<CodeView> = self
-            .vault()?
-            .codes_of(&ids, ms / 1000)
-            .into_iter()
-            .map(|(entry, c)| {
-                // TOTP and Steam codes roll with time (Steam's every 30 s); HOTP's wait for "next".
-                let timed = entry.account.otp_type().is_timed();
-                CodeView {
-                    id: entry.id,
-                    code: c.code.to_string(),
-                    remaining_ms: if timed {
-                        (c.remaining_secs * 1000 - ms % 1000) as f64
-                    } else {
-                        0.0
-                    },
-                    period_ms: if timed {
-                        (entry.account.period() * 1000) as f64
-                    } else {
-                        0.0
-                    },
-                }
-            })
-            .collect();
-        to_js(&views)
+        let vault = self.vault()?;
+        views::codes(
+            vault.entries().iter().map(|e| (e.id, &e.account)),
+            ids,
+            unix_ms,
+        )
     }
 
     /// Moves an account to a position in the list (from 0).

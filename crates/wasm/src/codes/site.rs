@@ -1,31 +1,20 @@
 //! The tab's site and clock: which accounts belong to the site, tying an account to it, and the
 //! clock offset from timed requests (the popup times them; the core decides).
 
-use authbar_core::site::SiteMatch;
 use authbar_core::skew::{self, TimeSample};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::Authbar;
 use crate::js::{from_js, to_js, to_js_error};
-
-#[derive(Serialize)]
-struct Matched {
-    id: u64,
-    how: SiteMatch,
-}
+use crate::views;
 
 #[wasm_bindgen]
 impl Authbar {
     /// The accounts that belong to a host (`new URL(tab.url).hostname`): `[{id, how: "stored" |
     /// "issuer"}]`, the stored sites first.
     pub fn matching(&self, host: &str) -> Result<JsValue, JsValue> {
-        let found = self.vault()?.matching(host).map_err(|e| to_js_error(&e))?;
-        let found: Vec<Matched> = found
-            .into_iter()
-            .map(|(id, how)| Matched { id, how })
-            .collect();
-        to_js(&found)
+        let entries = self.vault()?.entries().iter();
+        views::matching(entries.map(|e| (e.id, &e.account, e.site.as_deref())), host)
     }
 
     /// Ties an account to the host it was added or filled from (`null`: unties it).

@@ -210,12 +210,24 @@ export function pageUrl(path) {
   return api.runtime.getURL(path);
 }
 
-/** Opens the popup in a window of its own, which stays open while the user switches tabs. */
-export async function popOut(tabId) {
+/**
+ * Opens the popup in a window of its own, which stays open while the user switches tabs. `then`: more
+ * of the query, what the window does first (`{passkey: 'unlock'}`).
+ */
+export async function popOut(tabId, then = {}) {
   // The window acts on the tab it was opened from (tab.js reads `tab`), not on itself.
-  const url = pageUrl(`popup.html?window=1${tabId === undefined ? '' : `&tab=${tabId}`}`);
+  const query = new URLSearchParams({ window: '1', ...(tabId === undefined ? {} : { tab: String(tabId) }), ...then });
+  const url = pageUrl(`popup.html?${query}`);
   await api.windows.create({ url, type: 'popup', width: 380, height: 640 });
 }
+
+/**
+ * Whether this browser lets an extension page use WebAuthn as its own relying party. Chromium does
+ * (the RP id is the extension's id). Firefox refuses: SecurityError without an explicit `rp.id`, and
+ * an `rp.id` must be a web domain the extension has host permission for, which Authbar has none of
+ * (tests/firefox/passkey.test.js pins this).
+ */
+export const PASSKEYS_IN_EXTENSION_PAGES = api?.runtime?.getURL?.('').startsWith('chrome-extension:') ?? false;
 
 /** A PNG data URL of the visible part of the active tab (needs the activeTab grant of the toolbar click). */
 export async function captureVisibleTab() {

@@ -1,5 +1,5 @@
-// The vault's protection as the main view shows it: the lock screen and its unlock form, the Lock
-// button, and the notices (the first-run offer of a passphrase, "not protected", the backup reminder).
+// The vault's protection as the main view shows it: the lock screen and its unlock form (passkeys.js
+// adds its button), the Lock button, and the notices (the first-run offer of a passphrase, "not protected", the backup reminder).
 import { msg } from './ext.js';
 import { $, showError, errorText, status, slow } from './dom.js';
 
@@ -21,12 +21,18 @@ export function showLock(session) {
   if (!$('#backup-reminder').hidden) $('#backup-reminder-text').textContent = msg('backupReminder');
 }
 
+/** Focuses the first way to unlock: "Unlock with passkey" when the vault has one, else the passphrase. */
+export function focusUnlock() {
+  ($('#passkey-unlock').hidden ? $('#unlock-passphrase') : $('#unlock-passkey')).focus();
+}
+
 /** Wires the unlock form, Lock, and the notices' buttons (`openSettings(focus)` opens Settings). */
 export function wireLock(session, list, openSettings) {
   $('#unlock-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const errorNode = $('#unlock-error');
     showError(errorNode, '');
+    showError($('#passkey-unlock-error'), '');
     // Nothing typed is not a wrong passphrase: say what is missing.
     if ($('#unlock-passphrase').value === '') {
       showError(errorNode, msg('enterPassphrase'));
@@ -48,7 +54,7 @@ export function wireLock(session, list, openSettings) {
   });
   $('#lock-now').addEventListener('click', async () => {
     await session.lock();
-    $('#unlock-passphrase').focus();
+    focusUnlock();
   });
   for (const b of document.querySelectorAll('[data-action=set-passphrase]')) {
     b.addEventListener('click', () => openSettings('#set-new'));

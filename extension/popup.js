@@ -1,5 +1,5 @@
 // The popup's entry: opens the vault (session.js) and puts the views together — the account list
-// (accounts.js), the lock screen and notices (lockscreen.js), Settings (settings.js, transfer.js), the
+// (accounts.js), the lock screen and notices (lockscreen.js), passkeys (passkeys.js), Settings (settings.js, transfer.js), the
 // import preview (preview.js), the QR viewer (qrview.js), and Add (add.js, loaded when first used).
 // Codes come from the WebAssembly core; this page only reads the clock.
 import { loadCodes } from './wasm.js';
@@ -11,7 +11,8 @@ import { Session } from './session.js';
 import { AccountList } from './accounts.js';
 import { copy, fill, nextHotp } from './actions.js';
 import { startRename, confirmRemove } from './edit.js';
-import { showLock, wireLock } from './lockscreen.js';
+import { showLock, wireLock, focusUnlock } from './lockscreen.js';
+import { showPasskeys, wirePasskeys, resumePasskey } from './passkeys.js';
 import { showSettings, wireSettings, openSettings, closeSettings } from './settings.js';
 import { wireTransfer } from './transfer.js';
 import { PreviewView } from './preview.js';
@@ -27,6 +28,7 @@ let addLoad = null;
 function showState(session) {
   showLock(session);
   showSettings(session);
+  showPasskeys(session);
   if (session.readonly) showError($('#banner'), errorText(session.problem));
 }
 
@@ -39,6 +41,7 @@ function wire(session, list, preview) {
   }));
   wireLock(session, list, (focus) => { closeAdd(); openSettings(focus); });
   wireSettings(session, closeAdd);
+  wirePasskeys(session, list);
   wireTransfer(session, preview);
   wireQrView();
   $('#toggle-add').addEventListener('click', async () => {
@@ -84,12 +87,13 @@ function wire(session, list, preview) {
     }
     if (change.type === 'saved') showError($('#banner'), '');
     if (change.type === 'accounts') list.render();
-    if (change.type === 'lock' && session.locked) {
+    const locking = change.type === 'lock' && session.locked;
+    if (locking) {
       closeAdd();
       preview.close();
-      $('#unlock-passphrase').focus();
     }
     showState(session);
+    if (locking) focusUnlock();
   });
   // For tests and the benchmark: the scan entry point with an injected screenshot.
   globalThis.authbarScanPage = async (screenshot) => (await addView()).scanPage(screenshot);
@@ -140,7 +144,9 @@ async function main() {
   requestIdleCallback(() => list.prepareSearch());
   // The clock check runs after the first paint; a correction recomputes the codes.
   clock.start(tab, () => { list.ticker.invalidate(); list.ticker.tick(); });
-  if (session.locked) $('#unlock-passphrase').focus();
+  if (session.locked) focusUnlock();
+  // A window popped out to run a passkey ceremony (the toolbar popup cannot) runs it now.
+  resumePasskey(session, list, (focus) => { adding?.closeAdd(); openSettings(focus); });
   // A vault opened protected is remembered as such: a plain one in its place later is reported.
   session.markProtected().catch(() => {});
   // For tests: the account views (no secrets) as the popup holds them.

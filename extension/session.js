@@ -50,7 +50,7 @@ export class Session {
   /** The accounts' count, 0 while locked or read-only. */
   get size() { return this.core?.size ?? 0; }
 
-  /** Calls `listener(change)` on every change: `{type: 'accounts' | 'lock' | 'settings' | 'error', error}`. */
+  /** Calls `listener(change)` on every change: `{type: 'accounts' | 'lock' | 'passkeys' | 'settings' | 'error', error}`. */
   on(listener) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -138,10 +138,59 @@ export class Session {
 
   /** Unlocks with the passphrase (slow: Argon2id); throws the core's error (nothing changed). */
   async unlock(passphrase) {
-    this.held = this.core.unlock(passphrase);
+    await this.opened(this.core.unlock(passphrase));
+  }
+
+  /**
+   * Unlocks with a passkey: its credential id (base64url) and the PRF output its authenticator gave
+   * for the slot's salt. Throws the core's error (`no_such_passkey`, `passkey_rejected`; nothing
+   * changed). The data key is held as after a passphrase: nothing derived from the output is kept.
+   */
+  async unlockWithPasskey(credentialId, prfOutput) {
+    await this.opened(this.core.unlockWithPasskey(credentialId, prfOutput));
+  }
+
+  /** After an unlock: holds the data key (memory-only storage, the idle timer) and shows the accounts. */
+  async opened(key) {
+    this.held = key;
     await this.touch(true);
     this.emit({ type: 'lock' });
     this.emit({ type: 'accounts' });
+  }
+
+  /** The passkeys that unlock the vault (`[{credentialId, name, addedAt, synced, salt}]`, also while locked). */
+  get passkeys() {
+    return this.protected ? this.core.passkeys() : [];
+  }
+
+  /**
+   * Checks the passphrase of the unlocked vault (slow: Argon2id), throwing `wrong_passphrase`. Opening
+   * the stored vault again changes nothing: every change is stored as it is made.
+   */
+  async checkPassphrase(passphrase) {
+    this.core.unlock(passphrase);
+  }
+
+  /**
+   * Adds a passkey slot (`{credentialId, name, synced, salt, prfOutput}` as bytes; needs the current
+   * passphrase: Argon2id) and stores it as a protection change: the old text stays until the new one
+   * reads back. Throws the core's error or the store's (nothing changed).
+   */
+  async addPasskey(passphrase, { credentialId, name, synced, salt, prfOutput }) {
+    const previous = await loadVault();
+    this.core.addPasskey(passphrase, credentialId, name, Date.now(), synced, salt, prfOutput);
+    await this.replace(previous);
+    this.emit({ type: 'passkeys' });
+  }
+
+  /** Removes a passkey slot (base64url credential id); stored as `addPasskey` is. */
+  async removePasskey(credentialId) {
+    const previous = await loadVault();
+    this.core.removePasskey(credentialId);
+    await this.replace(previous);
+    this.emit({ type: 'passkeys' });
+    // The data key stays: an old copy of the vault, still holding the slot, opens with the removed key.
+    await this.purge();
   }
 
   /**

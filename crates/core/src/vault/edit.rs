@@ -2,10 +2,8 @@
 //! delete, HOTP's next code — each, once the vault syncs, a new version of the entry it changes
 //! (a deletion: a tombstone); and the ones sync makes (taking merged records).
 
-use std::collections::HashMap;
-
 use super::error::VaultError;
-use super::list::{Added, Entry, Vault, check_logo};
+use super::list::{Added, Entry, Vault, check_logo, list_order};
 use super::order::{self, MAX_ORDER_KEY};
 use super::replica::{Replica, Tombstone, Uid, Version};
 use crate::site::normalize_host;
@@ -266,20 +264,22 @@ impl Vault {
         }
     }
 
-    /// Takes the entries and tombstones a merge produced (one per uid): an entry keeps its id when
+    /// Takes the entries and tombstones (by uid) a merge produced (one per uid): an entry keeps its id when
     /// this vault has its uid, and a new one gets the next id; the clock moves past every version.
-    pub(crate) fn take_records(&mut self, mut live: Vec<Entry>, mut dead: Vec<Tombstone>) {
-        let ids: HashMap<Uid, u64> = self.entries.iter().map(|e| (e.uid, e.id)).collect();
+    pub(crate) fn take_records(&mut self, mut live: Vec<Entry>, dead: Vec<Tombstone>) {
+        let mut ids: Vec<(Uid, u64)> = self.entries.iter().map(|e| (e.uid, e.id)).collect();
+        ids.sort_unstable();
+        // New entries take ids in list order.
+        live.sort_unstable_by(list_order);
         for entry in &mut live {
-            entry.id = match ids.get(&entry.uid) {
-                Some(&id) => id,
-                None => {
+            entry.id = match ids.binary_search_by_key(&entry.uid, |&(uid, _)| uid) {
+                Ok(i) => ids[i].1,
+                Err(_) => {
                     self.next_id += 1;
                     self.next_id - 1
                 }
             };
         }
-        dead.sort_by_key(|t| t.uid);
         if let Some(replica) = &mut self.replica {
             for version in live
                 .iter()

@@ -2,8 +2,7 @@
 
 use std::fmt;
 
-use super::list::{LETTER, MAX_LOGO_CHARS};
-use super::schema::SCHEMA;
+use super::format::{LETTER, MAX_LOGO_CHARS, SCHEMA};
 use crate::params::{Coded, ErrorParams};
 
 /// Why a vault could not be loaded or changed.

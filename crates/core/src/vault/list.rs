@@ -3,11 +3,11 @@
 //! are in `edit`; the stored text in `schema`.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 
 use serde::{Serialize, Serializer};
 
 use super::error::VaultError;
+use super::format::MAX_LOGO_CHARS;
 use super::order;
 use super::replica::{Replica, Tombstone, Uid, Version};
 use super::view::{AccountView, EntryView, ListedView};
@@ -31,17 +31,12 @@ pub struct Entry {
     pub pinned: bool,
     /// Where it sits among the pinned or the other entries (see `order`); schema 3.
     pub order: String,
-    /// The logo the user chose: a logo's slug, or [`LETTER`] for the letter avatar (`None`: the
+    /// The logo the user chose: a logo's slug, or [`super::LETTER`] for the letter avatar (`None`: the
     /// one the issuer and site match); schema 3.
     pub logo: Option<String>,
 }
 
-/// The [`Entry::logo`] that asks for the letter avatar.
-pub const LETTER: &str = "letter";
-/// The longest logo slug.
-pub const MAX_LOGO_CHARS: usize = 64;
-
-/// Checks a logo choice: [`LETTER`] or a slug of lower-case ASCII letters and digits.
+/// Checks a logo choice: [`super::LETTER`] or a slug of lower-case ASCII letters and digits.
 pub(crate) fn check_logo(logo: &str) -> Result<(), VaultError> {
     if logo.is_empty()
         || logo.len() > MAX_LOGO_CHARS
@@ -57,12 +52,28 @@ pub(crate) fn check_logo(logo: &str) -> Result<(), VaultError> {
 }
 
 /// The list order: pinned entries first, then by order key, then by uid (two copies that moved
-/// entries into the same gap at once give them one key).
-fn list_order(a: &Entry, b: &Entry) -> Ordering {
+/// entries into the same gap at once give them one key), then by id (only a list that has not
+/// synced can hold one uid twice, for a moment): a total order, so an unstable sort gives it.
+pub(super) fn list_order(a: &Entry, b: &Entry) -> Ordering {
     b.pinned
         .cmp(&a.pinned)
         .then_with(|| a.order.cmp(&b.order))
         .then_with(|| a.uid.cmp(&b.uid))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// For each uid, whether an earlier one of the list is the same.
+pub(super) fn repeated(uids: &[Uid]) -> Vec<bool> {
+    // (Uid, u64) pairs: the one pair type the vault sorts (each sorted type is code in the wasm).
+    let mut by_uid: Vec<(Uid, u64)> = uids.iter().copied().zip(0..).collect();
+    by_uid.sort_unstable();
+    let mut out = vec![false; uids.len()];
+    for pair in by_uid.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            out[pair[1].1 as usize] = true;
+        }
+    }
+    out
 }
 
 /// The account list.
@@ -197,21 +208,25 @@ impl Vault {
     /// its own for sync: its uids, order keys and versions are derived again from the list (so its
     /// text stays in schema 1 or 2, and reads back the same).
     pub(super) fn settle(&mut self) {
-        self.entries.sort_by(list_order);
+        self.entries.sort_unstable_by(list_order);
         if self.replica.is_some() {
             return;
         }
         let keys = order::n_between(None, None, self.entries.len()).unwrap_or_default();
-        let mut seen = HashSet::with_capacity(self.entries.len());
-        for (entry, key) in self.entries.iter_mut().zip(keys) {
+        let uids: Vec<Uid> = self
+            .entries
+            .iter()
+            .map(|e| Uid::derive(&e.account, None))
+            .collect();
+        let repeated = repeated(&uids);
+        for (((entry, key), uid), again) in
+            self.entries.iter_mut().zip(keys).zip(uids).zip(repeated)
+        {
             entry.order = key;
             entry.version = Version::ZERO;
-            let uid = Uid::derive(&entry.account, None);
-            entry.uid = if seen.insert(uid) {
-                uid
+            entry.uid = if again {
+                Uid::derive(&entry.account, Some(entry.id))
             } else {
-                let uid = Uid::derive(&entry.account, Some(entry.id));
-                seen.insert(uid);
                 uid
             };
         }

@@ -3,9 +3,9 @@
 //! [`Vault::to_json`]'s text as is; the counters stay exact (they can exceed what a JavaScript number
 //! holds).
 //!
-//! Schema 1: `{"schema": 1, "nextId": N, "entries": [{"id": 1, "account": {…}}]}`, where `account` is
-//! [`Account`]'s stable form. Schema 2 adds an entry's `site` (the host it was added or filled from,
-//! see [`crate::site`]): `{"id": 1, "account": {…}, "site": "example.com"}`. Schema 3 adds what sync
+//! Schema 1: `{"schema": 1, "nextId": N, "entries": [{"id": 1, "account": {…}}]}`, where `account`
+//! is [`Account`](crate::Account)'s stable form. Schema 2 adds an entry's `site` (the host it was
+//! added or filled from, see [`crate::site`]): `{"id": 1, "account": {…}, "site": "example.com"}`. Schema 3 adds what sync
 //! and the user's own order need: each entry's `uid`, `version` (`{"clock": N, "device": D}`), `order`
 //! (an order key, see [`order`]), `pinned` (when true) and `logo` (when chosen); the vault's
 //! `tombstones` and its `replica` state (device id, clock, linked sync area):
@@ -22,13 +22,14 @@
 //! The list order is pinned entries first, then by order key, then by uid; [`Vault::entries`]
 //! returns the entries in it.
 //!
-//! The modules: `schema` (the stored text), `error` ([`VaultError`]), `list` (the [`Vault`] and its
-//! entries), `edit` (the changes a user makes), `order` (order keys), `replica` (uids, versions,
-//! tombstones and the copy's sync state), `view` (what a user interface shows of them) and `preview`
-//! (adding accounts: the preview and the commit).
+//! The modules: `format` (constants), `schema` (the stored text), `error` ([`VaultError`]), `list`
+//! (the [`Vault`] and its entries), `edit` (the changes a user makes), `order` (order keys),
+//! `replica` (uids, versions, tombstones and the copy's sync state), `view` (what a user interface
+//! shows of them) and `preview` (adding accounts: the preview and the commit).
 
 mod edit;
 mod error;
+mod format;
 mod list;
 pub mod order;
 mod preview;
@@ -37,11 +38,11 @@ mod schema;
 mod view;
 
 pub use error::VaultError;
+pub use format::{LETTER, MAX_LOGO_CHARS, SCHEMA};
 pub(crate) use list::check_logo;
-pub use list::{Added, Entry, LETTER, MAX_LOGO_CHARS, Vault};
+pub use list::{Added, Entry, Vault};
 pub use preview::{
     BatchView, Choice, CommitError, Incoming, Preview, Problem, Selection, SkippedView, Status,
 };
 pub use replica::{Link, Replica, SyncId, TOMBSTONE_SECS, Tombstone, Uid, Version};
-pub use schema::SCHEMA;
 pub use view::{AccountView, EntryView, ListedView};

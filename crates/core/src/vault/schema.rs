@@ -4,18 +4,14 @@
 //! A list of schema 1 or 2 is upgraded in memory: its entries' uids are derived from their accounts
 //! and their order keys from their places, so no random source is needed to read it.
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use super::error::VaultError;
-use super::list::{Entry, Vault, check_logo};
+use super::format::SCHEMA;
+use super::list::{Entry, Vault, check_logo, repeated};
 use super::order;
 use super::replica::{Replica, Tombstone, Uid, Version};
 use crate::Account;
-
-/// The schema this code reads and writes.
-pub const SCHEMA: u32 = 3;
 
 #[derive(Deserialize)]
 struct SchemaOnly {
@@ -183,17 +179,22 @@ impl Vault {
             .into_iter()
             .map(StoredEntry::schema_3)
             .collect::<Result<Vec<_>, _>>()?;
-        let mut tombstones = stored.tombstones;
-        tombstones.sort_by_key(|t| t.uid);
-        let mut uids = HashSet::new();
-        if let Some(e) = entries.iter().find(|e| !uids.insert(e.uid)) {
-            return Err(corrupt(format!("uid {} is repeated", e.uid)));
+        let tombstones = stored.tombstones;
+        if tombstones.windows(2).any(|w| w[0].uid >= w[1].uid) {
+            return Err(corrupt("tombstones must be in uid order, each once"));
         }
-        if let Some(t) = tombstones.iter().find(|t| !uids.insert(t.uid)) {
-            return Err(corrupt(format!(
-                "uid {} is both an entry and a tombstone, or repeated",
-                t.uid
-            )));
+        let uids: Vec<Uid> = entries
+            .iter()
+            .map(|e| e.uid)
+            .chain(tombstones.iter().map(|t| t.uid))
+            .collect();
+        if let Some(i) = repeated(&uids).iter().position(|&again| again) {
+            let what = if i < entries.len() {
+                "is repeated"
+            } else {
+                "is both an entry and a tombstone, or repeated"
+            };
+            return Err(corrupt(format!("uid {} {what}", uids[i])));
         }
         let versions = entries
             .iter()

@@ -30,7 +30,7 @@ fn wins(x: &Entry, y: &Entry) -> bool {
     if x.version != y.version {
         return x.version > y.version;
     }
-    content(x) >= content(y)
+    *content(x) >= *content(y)
 }
 
 fn with_counter(mut entry: Entry, counter: u64) -> Entry {

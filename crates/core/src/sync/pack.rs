@@ -4,7 +4,7 @@
 //! The rest stay on this browser only, and the report says how many are in sync.
 
 use super::format::{MAX_ITEMS, NONCE_LEN, QUOTA_BYTES_PER_ITEM, SHARDS, TAG_LEN, shard_key};
-use super::record::{Packer, Record};
+use super::record::{Packer, Plain, Record};
 use crate::vault::Uid;
 
 /// The shard a uid's record goes to (uids are hashes, so shards fill evenly).
@@ -17,7 +17,7 @@ pub(crate) fn shard_of(uid: &Uid) -> usize {
 pub(crate) type Packed<'a> = (&'a Record, bool);
 
 /// The plaintext of a shard holding these records: its tables, then its records by uid.
-pub(crate) fn plain_of(records: &[Packed<'_>]) -> Vec<u8> {
+pub(crate) fn plain_of(records: &[Packed<'_>]) -> Plain {
     let mut by_uid: Vec<(Uid, u64)> = records.iter().map(|(r, _)| r.uid()).zip(0..).collect();
     by_uid.sort_unstable();
     let mut packer = Packer::new();
@@ -59,11 +59,11 @@ pub(crate) struct Budget {
 /// of the records given that is (a prefix).
 #[derive(Debug)]
 pub(crate) struct Fitted {
-    pub(crate) shards: Vec<Option<Vec<u8>>>,
+    pub(crate) shards: Vec<Option<Plain>>,
     pub(crate) held: usize,
 }
 
-fn attempt(priority: &[Packed<'_>], budget: Budget) -> Option<Vec<Option<Vec<u8>>>> {
+fn attempt(priority: &[Packed<'_>], budget: Budget) -> Option<Vec<Option<Plain>>> {
     let mut by_shard: Vec<Vec<Packed<'_>>> = vec![Vec::new(); SHARDS];
     for &packed in priority {
         by_shard[shard_of(&packed.0.uid())].push(packed);

@@ -12,7 +12,7 @@ use super::error::SyncError;
 use super::format::{HEADER_KEY, MAX_ITEMS, PREFIX, QUOTA_BYTES, SHARDS, shard_key, shard_of_key};
 use super::merge::{Records, apply, compact, join_all, merge_into, records_of};
 use super::pack::{Budget, Packed, fit, item_bytes, plain_of};
-use super::record::Record;
+use super::record::{Plain, Record};
 use crate::params::{Coded, ErrorView};
 use crate::sealed::{DataKey, KeySlots, Random};
 use crate::vault::{Link, SyncId, Vault};
@@ -123,7 +123,7 @@ pub(crate) fn reconcile(
     let mut records = records_of(next);
     // Each readable item's records as this browser would pack them (after dropping old
     // tombstones), to compare with what it packs now.
-    let mut theirs: Vec<Option<Vec<u8>>> = vec![None; SHARDS];
+    let mut theirs: Vec<Option<Plain>> = vec![None; SHARDS];
     if !publishing {
         problems.extend(area.foreign.iter().map(|&key| SyncError::ForeignKey {
             key: key.to_owned(),

@@ -21,6 +21,8 @@
 //! name without `@`, else 1 + the part's ref). The defaults are TOTP, SHA-1, 6 digits and 30 s. A
 //! tombstone always writes its uid; a live record without 0x80 takes the uid its account derives.
 
+use zeroize::Zeroizing;
+
 use crate::account::OtpType;
 use crate::otp::{Algorithm, DEFAULT_PERIOD};
 use crate::vault::{Entry, Tombstone, Uid, Version};
@@ -33,6 +35,9 @@ pub(crate) const LOGO: u8 = 0x10;
 pub(crate) const PARAMS: u8 = 0x20;
 pub(crate) const COUNTER: u8 = 0x40;
 pub(crate) const UID: u8 = 0x80;
+
+/// A shard's plaintext, which holds secrets: wiped when dropped.
+pub(crate) type Plain = Zeroizing<Vec<u8>>;
 
 /// One uid's state in a copy of the vault: its entry, or the tombstone its deletion left. (A live
 /// record's entry id is this vault's own handle; records read from sync carry 0 until merged.)
@@ -107,7 +112,8 @@ pub(crate) fn split_name(name: &str) -> (&str, Option<&str>) {
 pub(crate) struct Packer<'a> {
     strings: Vec<&'a str>,
     devices: Vec<u32>,
-    body: Vec<u8>,
+    /// Holds secrets: wiped when dropped.
+    body: Zeroizing<Vec<u8>>,
 }
 
 impl<'a> Packer<'a> {
@@ -115,7 +121,7 @@ impl<'a> Packer<'a> {
         Packer {
             strings: Vec::new(),
             devices: Vec::new(),
-            body: Vec::new(),
+            body: Zeroizing::new(Vec::new()),
         }
     }
 
@@ -204,9 +210,11 @@ impl<'a> Packer<'a> {
         }
     }
 
-    /// The plaintext: the tables, then the records.
-    pub(crate) fn finish(self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.body.len() + 16 * self.strings.len());
+    /// The plaintext: the tables, then the records (it holds the secrets: wiped when dropped).
+    pub(crate) fn finish(self) -> Plain {
+        let mut out = Zeroizing::new(Vec::with_capacity(
+            self.body.len() + 16 * self.strings.len(),
+        ));
         varint(&mut out, self.strings.len() as u64);
         for s in &self.strings {
             bytes(&mut out, s.as_bytes());
@@ -215,14 +223,14 @@ impl<'a> Packer<'a> {
         for &d in &self.devices {
             varint(&mut out, u64::from(d));
         }
-        out.extend(self.body);
+        out.extend_from_slice(&self.body);
         out
     }
 }
 
 /// An entry's packed content without its counter, on its own: what two versions of one entry with
 /// the same version are ordered by.
-pub(crate) fn content(e: &Entry) -> Vec<u8> {
+pub(crate) fn content(e: &Entry) -> Plain {
     let mut packer = Packer::new();
     packer.push_live(e, false, false);
     packer.finish()

@@ -257,7 +257,7 @@ mod tests {
         }
     }
 
-    fn pack(records: &[Record]) -> Vec<u8> {
+    fn pack(records: &[Record]) -> crate::sync::record::Plain {
         let mut packer = Packer::new();
         for r in records {
             packer.push(r, r.uid_derived(), true);

@@ -55,6 +55,7 @@ mod secret;
 pub mod site;
 pub mod skew;
 mod stored;
+pub mod sync;
 pub mod uri;
 pub mod vault;
 
@@ -70,4 +71,5 @@ pub use qr::{PayloadKind, QrError, QrPayload};
 pub use sealed::{DataKey, KdfParams, SealedError, SealedVault};
 pub use secret::{Secret, SecretError};
 pub use stored::{Stored, StoredError};
+pub use sync::SyncError;
 pub use vault::{Added, Vault, VaultError};

@@ -155,6 +155,24 @@ impl LockState {
         }
     }
 
+    /// The open vault's parts — accounts, sealed form, key — while unlocked: what sync merges into
+    /// and re-seals with the sync area's slots.
+    pub(crate) fn open_mut(
+        &mut self,
+    ) -> Result<(&mut Vault, &mut SealedVault, &DataKey), LockError> {
+        match self {
+            LockState::Unlocked(Unlocked { vault, sealed, key }) => Ok((vault, sealed, key)),
+            LockState::Locked(_) => Err(LockError::Locked),
+            LockState::Plain(_) => Err(LockError::NotProtected),
+        }
+    }
+
+    /// An unlocked state of parts that belong together: `sealed` opens with `key` (sync's join: the
+    /// vault sealed with the sync area's slots under its key).
+    pub(crate) fn from_parts(vault: Vault, sealed: SealedVault, key: DataKey) -> LockState {
+        LockState::Unlocked(Unlocked { vault, sealed, key })
+    }
+
     /// Unlocks with the passphrase (Argon2id: slow by design) and returns the data key to hold. A
     /// wrong passphrase changes nothing.
     pub fn unlock(&mut self, passphrase: &str) -> Result<&DataKey, LockError> {

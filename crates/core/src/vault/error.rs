@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::schema::SCHEMA;
+use super::format::{LETTER, MAX_LOGO_CHARS, SCHEMA};
 use crate::params::{Coded, ErrorParams};
 
 /// Why a vault could not be loaded or changed.
@@ -34,6 +34,23 @@ pub enum VaultError {
         /// The text given as the host.
         host: String,
     },
+    /// A logo choice that is neither a logo's slug nor the letter avatar.
+    BadLogo {
+        /// The text given.
+        logo: String,
+    },
+    /// A move that would take a pinned entry below the unpinned ones, or an unpinned one among the
+    /// pinned.
+    MoveAcrossPin {
+        /// The position asked for (from 0).
+        index: usize,
+        /// Whether the entry is pinned.
+        pinned: bool,
+        /// The first position of its group.
+        first: usize,
+        /// The last position of its group.
+        last: usize,
+    },
     /// A position past the end of the list.
     NoSuchPosition {
         /// The position asked for (from 0).
@@ -53,6 +70,8 @@ impl Coded for VaultError {
             VaultError::NotHotp { .. } => "not_hotp",
             VaultError::NoSuchPosition { .. } => "no_such_position",
             VaultError::BadSite { .. } => "bad_site",
+            VaultError::BadLogo { .. } => "bad_logo",
+            VaultError::MoveAcrossPin { .. } => "move_across_pin",
         }
     }
 
@@ -70,6 +89,20 @@ impl Coded for VaultError {
                 ErrorParams::new().with("index", index).with("len", len)
             }
             VaultError::BadSite { host } => ErrorParams::new().with("found", host),
+            VaultError::BadLogo { logo } => ErrorParams::new()
+                .with("found", logo)
+                .with("letter", LETTER)
+                .with("max", MAX_LOGO_CHARS),
+            VaultError::MoveAcrossPin {
+                index,
+                pinned,
+                first,
+                last,
+            } => ErrorParams::new()
+                .with("index", index)
+                .with("first", first)
+                .with("last", last)
+                .variant(if *pinned { "pinned" } else { "unpinned" }),
         }
     }
 }
@@ -94,6 +127,31 @@ impl fmt::Display for VaultError {
             VaultError::NoSuchPosition { index, len } => write!(
                 f,
                 "position {index} is past the end of the list of {len} account(s) (positions start at 0)"
+            ),
+            VaultError::BadLogo { logo } => write!(
+                f,
+                "'{logo}' is not a logo: a logo is named by lower-case letters and digits (at most \
+                 {MAX_LOGO_CHARS}), or \"{LETTER}\" for the letter"
+            ),
+            VaultError::MoveAcrossPin {
+                index,
+                pinned: true,
+                first,
+                last,
+            } => write!(
+                f,
+                "a pinned account moves among the pinned ones, positions {first} to {last}, not to \
+                 {index}: unpin it first"
+            ),
+            VaultError::MoveAcrossPin {
+                index,
+                pinned: false,
+                first,
+                last,
+            } => write!(
+                f,
+                "an account that is not pinned moves below the pinned ones, positions {first} to \
+                 {last}, not to {index}: pin it first"
             ),
         }
     }

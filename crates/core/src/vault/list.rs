@@ -1,35 +1,97 @@
-//! The account list: its stored schema (read strictly, written in the oldest schema that holds it)
-//! and the changes a user makes to it — add, rename, tie to a site, move, delete, HOTP's next code —
-//! and the codes of the entries a list shows.
+//! The account list: its entries in the user's order (pinned first, then by order key), what a list
+//! shows of them, the entries of a site and the codes of the rows in view. The changes a user makes
+//! are in `edit`; the stored text in `schema`.
 
-use serde::{Deserialize, Serialize, Serializer};
+use std::cmp::Ordering;
+
+use serde::{Serialize, Serializer};
 
 use super::error::VaultError;
-use super::schema::{SCHEMA, stored_schema};
+use super::format::MAX_LOGO_CHARS;
+use super::order;
+use super::replica::{Replica, Tombstone, Uid, Version};
 use super::view::{AccountView, EntryView, ListedView};
-use crate::site::{SiteMatch, matches, normalize_host};
-use crate::{Account, Code, OtpType, TimedCode};
+use crate::site::{SiteMatch, matches};
+use crate::{Account, TimedCode};
 
-/// One stored account with its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One stored account with its id and what sync needs of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Stable within the vault; never reused.
+    /// This vault's handle for the entry: stable within the vault, never reused, not synced.
     pub id: u64,
     /// The account.
     pub account: Account,
     /// The site (normalized host) the account was added or filled from; schema 2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
+    /// The entry's identity on every copy of the vault; schema 3.
+    pub uid: Uid,
+    /// The entry's last change; schema 3.
+    pub version: Version,
+    /// Pinned to the top of the list; schema 3.
+    pub pinned: bool,
+    /// Where it sits among the pinned or the other entries (see `order`); schema 3.
+    pub order: String,
+    /// The logo the user chose: a logo's slug, or [`super::LETTER`] for the letter avatar (`None`: the
+    /// one the issuer and site match); schema 3.
+    pub logo: Option<String>,
+}
+
+/// Checks a logo choice: [`super::LETTER`] or a slug of lower-case ASCII letters and digits.
+pub(crate) fn check_logo(logo: &str) -> Result<(), VaultError> {
+    if logo.is_empty()
+        || logo.len() > MAX_LOGO_CHARS
+        || !logo
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return Err(VaultError::BadLogo {
+            logo: logo.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The list order: pinned entries first, then by order key, then by uid (two copies that moved
+/// entries into the same gap at once give them one key), then by id (only a list that has not
+/// synced can hold one uid twice, for a moment): a total order, so an unstable sort gives it.
+pub(super) fn list_order(a: &Entry, b: &Entry) -> Ordering {
+    b.pinned
+        .cmp(&a.pinned)
+        .then_with(|| a.order.cmp(&b.order))
+        .then_with(|| a.uid.cmp(&b.uid))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// For each uid, whether an earlier one of the list is the same.
+pub(super) fn repeated(uids: &[Uid]) -> Vec<bool> {
+    // (Uid, u64) pairs: the one pair type the vault sorts (each sorted type is code in the wasm).
+    let mut by_uid: Vec<(Uid, u64)> = uids.iter().copied().zip(0..).collect();
+    by_uid.sort_unstable();
+    let mut out = vec![false; uids.len()];
+    for pair in by_uid.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            out[pair[1].1 as usize] = true;
+        }
+    }
+    out
 }
 
 /// The account list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vault {
-    schema: u32,
-    next_id: u64,
-    entries: Vec<Entry>,
+    pub(super) next_id: u64,
+    /// In list order.
+    pub(super) entries: Vec<Entry>,
+    /// By uid; only while replicated.
+    pub(super) tombstones: Vec<Tombstone>,
+    /// `None` until the vault first syncs.
+    pub(super) replica: Option<Replica>,
+}
+
+impl Default for Vault {
+    fn default() -> Self {
+        Vault::new()
+    }
 }
 
 /// What an import added.
@@ -55,76 +117,26 @@ impl Vault {
     /// An empty vault.
     pub fn new() -> Self {
         Vault {
-            schema: SCHEMA,
             next_id: 1,
             entries: Vec::new(),
+            tombstones: Vec::new(),
+            replica: None,
         }
     }
 
-    /// Reads stored text. A newer schema is refused before anything else is read.
-    pub fn from_json(text: &str) -> Result<Self, VaultError> {
-        let corrupt = |e: serde_json::Error| VaultError::Corrupt {
-            detail: e.to_string(),
-        };
-        // One parse when the text is a vault this version reads; only a text that fails it is read
-        // again for its schema alone, so a newer version's vault is told apart from a damaged one.
-        let mut vault: Vault = match serde_json::from_str(text) {
-            Ok(vault) => vault,
-            Err(e) => {
-                return Err(match stored_schema(text) {
-                    Some(found) if found > u64::from(SCHEMA) => VaultError::FutureSchema { found },
-                    _ => corrupt(e),
-                });
-            }
-        };
-        let schema = vault.schema;
-        if schema > SCHEMA {
-            return Err(VaultError::FutureSchema {
-                found: schema.into(),
-            });
-        }
-        if schema < 1 {
-            return Err(VaultError::Corrupt {
-                detail: format!("unknown schema {schema}"),
-            });
-        }
-        // In memory a vault is always the current schema; `to_json` picks the schema to write.
-        vault.schema = SCHEMA;
-        if schema == 1 && vault.entries.iter().any(|e| e.site.is_some()) {
-            return Err(VaultError::Corrupt {
-                detail: "schema 1 has no sites".into(),
-            });
-        }
-        let mut ids: Vec<u64> = vault.entries.iter().map(|e| e.id).collect();
-        ids.sort_unstable();
-        if ids.windows(2).any(|w| w[0] == w[1])
-            || ids.last().is_some_and(|&max| max >= vault.next_id)
-        {
-            return Err(VaultError::Corrupt {
-                detail: "entry ids are repeated or not below nextId".into(),
-            });
-        }
-        Ok(vault)
-    }
-
-    /// The text to store, in the oldest schema that holds it.
-    pub fn to_json(&self) -> String {
-        let schema = if self.entries.iter().any(|e| e.site.is_some()) {
-            SCHEMA
-        } else {
-            1
-        };
-        let stored = Vault {
-            schema,
-            ..self.clone()
-        };
-        // Serialising these plain types cannot fail.
-        serde_json::to_string(&stored).unwrap_or_default()
-    }
-
-    /// The entries, in the user's order (the order they were added, unless moved).
+    /// The entries, in the user's order: pinned first, then as added or moved.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// The deletions sync still carries to other copies (none before the vault first syncs).
+    pub fn tombstones(&self) -> &[Tombstone] {
+        &self.tombstones
+    }
+
+    /// This copy's sync state: `None` until the vault first syncs.
+    pub fn replica(&self) -> Option<&Replica> {
+        self.replica.as_ref()
     }
 
     /// The entries as shown, without secrets.
@@ -154,74 +166,16 @@ impl Vault {
             .collect()
     }
 
-    /// Appends an account as a new entry; returns its id.
-    pub(super) fn push(&mut self, account: Account) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.entries.push(Entry {
-            id,
-            account,
-            site: None,
-        });
-        id
-    }
-
-    /// Puts `account` in the entry at `index` (a replacement the preview checked); id and place stay.
-    pub(super) fn set_account(&mut self, index: usize, account: Account) {
-        self.entries[index].account = account;
-    }
-
-    fn position(&self, id: u64) -> Result<usize, VaultError> {
+    pub(super) fn position(&self, id: u64) -> Result<usize, VaultError> {
         self.entries
             .iter()
             .position(|e| e.id == id)
             .ok_or(VaultError::NoSuchEntry { id })
     }
 
-    fn entry_mut(&mut self, id: u64) -> Result<&mut Entry, VaultError> {
-        let index = self.position(id)?;
-        Ok(&mut self.entries[index])
-    }
-
     /// Whether the same entry (same secret, issuer and name) is already stored.
     pub fn contains(&self, account: &Account) -> bool {
         self.entries.iter().any(|e| e.account.same_entry(account))
-    }
-
-    /// Adds accounts that are not already present (same secret, issuer and name).
-    pub fn add(&mut self, accounts: Vec<Account>) -> Added {
-        let mut added = Added::default();
-        for account in accounts {
-            if self.contains(&account) {
-                added.duplicates.push(account);
-                continue;
-            }
-            added.ids.push(self.push(account));
-        }
-        added
-    }
-
-    /// Changes an entry's issuer and name.
-    pub fn rename(
-        &mut self,
-        id: u64,
-        issuer: Option<String>,
-        name: String,
-    ) -> Result<(), VaultError> {
-        self.entry_mut(id)?.account.rename(issuer, name);
-        Ok(())
-    }
-
-    /// Ties an entry to the site (a host) it was added or filled from; `None` unties it.
-    pub fn set_site(&mut self, id: u64, host: Option<&str>) -> Result<(), VaultError> {
-        let site = match host {
-            Some(host) => Some(normalize_host(host).ok_or_else(|| VaultError::BadSite {
-                host: host.to_owned(),
-            })?),
-            None => None,
-        };
-        self.entry_mut(id)?.site = site;
-        Ok(())
     }
 
     /// The entries that belong to the tab's host, the stored sites first, each in list order.
@@ -235,38 +189,6 @@ impl Vault {
         })
     }
 
-    /// Deletes an entry; returns it.
-    pub fn remove(&mut self, id: u64) -> Result<Entry, VaultError> {
-        let index = self.position(id)?;
-        Ok(self.entries.remove(index))
-    }
-
-    /// Moves an entry to position `to_index` (from 0) of the list; the others keep their relative order.
-    /// `to_index` must be a position of the list as it is (0 to len − 1).
-    pub fn move_entry(&mut self, id: u64, to_index: usize) -> Result<(), VaultError> {
-        let from = self.position(id)?;
-        let len = self.entries.len();
-        if to_index >= len {
-            return Err(VaultError::NoSuchPosition {
-                index: to_index,
-                len,
-            });
-        }
-        let entry = self.entries.remove(from);
-        self.entries.insert(to_index, entry);
-        Ok(())
-    }
-
-    /// HOTP: moves the counter on and returns the new code.
-    pub fn next_hotp(&mut self, id: u64) -> Result<Code, VaultError> {
-        let entry = self.entry_mut(id)?;
-        if entry.account.otp_type() != OtpType::Hotp {
-            return Err(VaultError::NotHotp { id });
-        }
-        entry.account.advance_counter();
-        Ok(entry.account.code_at(0).code)
-    }
-
     /// The codes at `unix_secs` of the entries named in `ids` (the rows a list shows), in list order;
     /// ids of no entry are left out. A list of thousands computes only what it shows.
     pub fn codes_of(&self, ids: &[u64], unix_secs: u64) -> Vec<(&Entry, TimedCode)> {
@@ -278,100 +200,59 @@ impl Vault {
             .map(|e| (e, e.account.code_at(unix_secs)))
             .collect()
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::import_text;
-    use crate::params::Coded;
-
-    fn account(uri: &str) -> Account {
-        import_text(uri).unwrap().accounts.remove(0)
+    /// Puts the entries in list order after a change. A vault that has not synced keeps nothing of
+    /// its own for sync: its uids, order keys and versions are derived again from the list (so its
+    /// text stays in schema 1 or 2, and reads back the same).
+    pub(super) fn settle(&mut self) {
+        self.entries.sort_unstable_by(list_order);
+        if self.replica.is_some() {
+            return;
+        }
+        let keys = order::n_between(None, None, self.entries.len()).unwrap_or_default();
+        let uids: Vec<Uid> = self
+            .entries
+            .iter()
+            .map(|e| Uid::derive(&e.account, None))
+            .collect();
+        let repeated = repeated(&uids);
+        for (((entry, key), uid), again) in
+            self.entries.iter_mut().zip(keys).zip(uids).zip(repeated)
+        {
+            entry.order = key;
+            entry.version = Version::ZERO;
+            entry.uid = if again {
+                Uid::derive(&entry.account, Some(entry.id))
+            } else {
+                uid
+            };
+        }
     }
 
-    #[test]
-    fn add_dedupe_rename_remove_round_trip() {
-        let mut v = Vault::new();
-        let a = account("otpauth://totp/X:a?secret=JBSWY3DPEHPK3PXP");
-        let h = account(
-            "otpauth://hotp/Y:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=18446744073709551614",
-        );
-        let added = v.add(vec![a.clone(), h.clone(), a.clone()]);
-        assert_eq!(added.ids, vec![1, 2]);
-        assert_eq!(added.duplicates, vec![a.clone()]);
-        assert_eq!(v.add(vec![a.clone()]).duplicates.len(), 1);
-        assert!(v.contains(&a) && v.contains(&h));
-        v.rename(1, Some("Z".into()), "renamed".into()).unwrap();
-        assert_eq!(
-            v.next_hotp(2).unwrap(),
-            v.entries()[1].account.code_at(0).code
-        );
-        assert_eq!(v.entries()[1].account.counter(), u64::MAX);
-        let text = v.to_json();
-        assert!(text.contains("\"counter\":18446744073709551615"), "{text}");
-        let back = Vault::from_json(&text).unwrap();
-        assert_eq!(back, v);
-        assert_eq!(v.remove(1).unwrap().account.name(), "renamed");
-        // Ids are never reused.
-        assert_eq!(v.add(vec![a]).ids, vec![3]);
-        let some = v.codes_of(&[2, 99], 59);
-        assert_eq!(some.len(), 1, "an id of no entry is left out");
-        assert_eq!(some[0].0.id, 2);
-        assert_eq!(some[0].1, v.entries()[0].account.code_at(59));
-        let both = v.codes_of(&[3, 2], 59);
-        let ids: Vec<u64> = both.iter().map(|(e, _)| e.id).collect();
-        assert_eq!(ids, vec![2, 3], "in list order");
-        assert_eq!(both[1].1, v.entries()[1].account.code_at(59));
+    /// A uid for a new entry `id` holding `account`: derived from the account, or from the account
+    /// and the id when a live entry of this vault already has that one.
+    pub(super) fn fresh_uid(&self, account: &Account, id: u64) -> Uid {
+        let uid = Uid::derive(account, None);
+        if self.entries.iter().any(|e| e.uid == uid) {
+            Uid::derive(account, Some(id))
+        } else {
+            uid
+        }
     }
 
-    #[test]
-    fn errors() {
-        let mut v = Vault::new();
-        v.add(vec![account("otpauth://totp/X:a?secret=JBSWY3DPEHPK3PXP")]);
-        assert_eq!(
-            v.rename(9, None, "x".into()),
-            Err(VaultError::NoSuchEntry { id: 9 })
-        );
-        assert_eq!(v.remove(9).unwrap_err().code(), "no_such_entry");
-        assert_eq!(v.next_hotp(1), Err(VaultError::NotHotp { id: 1 }));
-        let future = Vault::from_json(r#"{"schema": 3, "whatever": true}"#).unwrap_err();
-        assert_eq!(future, VaultError::FutureSchema { found: 3 });
-        // A newer schema is refused as such whether or not its text also reads as this one's.
-        assert_eq!(
-            Vault::from_json(r#"{"schema": 3, "nextId": 1, "entries": []}"#),
-            Err(VaultError::FutureSchema { found: 3 })
-        );
-        assert_eq!(
-            Vault::from_json(r#"{"schema": 9999999999}"#),
-            Err(VaultError::FutureSchema {
-                found: 9_999_999_999
-            })
-        );
-        assert!(future.to_string().contains("left untouched"));
-        assert_eq!(Vault::from_json("{").unwrap_err().code(), "vault_corrupt");
-        assert_eq!(
-            Vault::from_json(r#"{"schema": 0}"#).unwrap_err().code(),
-            "vault_corrupt"
-        );
-        let dup =
-            r#"{"schema":1,"nextId":5,"entries":[{"id":1,"account":ACC},{"id":1,"account":ACC}]}"#
-                .replace(
-                    "ACC",
-                    &serde_json::to_string(&v.entries()[0].account).unwrap(),
-                );
-        assert!(
-            Vault::from_json(&dup)
-                .unwrap_err()
-                .to_string()
-                .contains("repeated")
-        );
-        let bad_digits = v.to_json().replace("\"digits\":6", "\"digits\":4");
-        assert!(
-            Vault::from_json(&bad_digits)
-                .unwrap_err()
-                .to_string()
-                .contains("digits must be from 6 to 10")
-        );
+    /// A new order key at one end of a group (the pinned entries or the others): after its last
+    /// entry, or before its first.
+    pub(super) fn key_at_end(&self, pinned: bool, after_last: bool) -> String {
+        let keys = self
+            .entries
+            .iter()
+            .filter(|e| e.pinned == pinned)
+            .map(|e| e.order.as_str());
+        let key = if after_last {
+            order::between(keys.max(), None)
+        } else {
+            order::between(None, keys.min())
+        };
+        key.unwrap_or_else(|| "a0".to_owned())
     }
 }

@@ -457,6 +457,7 @@ impl Vault {
                 }
             }
         }
+        next.settle();
         *self = next;
         Ok(added)
     }

@@ -56,10 +56,13 @@ setup() {
 
 VERSION=$(awk -F'"' '/^version = / {print $2; exit}' Cargo.toml)
 
-# The popup's WebAssembly is two modules built from crates/wasm by feature: `codes` (the vault and the
-# codes: all the first paint loads) and `tools` (QR decoding and drawing, other apps' export files:
-# loaded when Add or Settings opens). Each is wasm-bindgen'd to dist/extension/wasm/authbar_<name>.js.
-WASM_MODULES=(codes tools)
+# The popup's WebAssembly is two modules built from crates/wasm by feature: `paint` (the first screen:
+# the stored vault read, its rows, their codes: all the first paint loads) and `app` (the vault and
+# every change to it, unlocking, sync, and the tools: QR, other apps' files, logos; loaded right after
+# the first paint, and by the tools worker). Each is wasm-bindgen'd to dist/extension/wasm/authbar_<name>.js.
+WASM_MODULES=(paint app)
+# The crate features each module is built with.
+wasm_features() { case "$1" in app) echo codes,tools ;; *) echo "$1" ;; esac; }
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 
 # One module through the pipeline: cargo (the wasm-release profile, the module's feature, or none for a
@@ -68,7 +71,7 @@ WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enab
 # module of older trees). Prints the shipped bytes.
 wasm_module() {
   local src="$1" target="$2" out="$3" module="$4" features=()
-  [ "$module" = wasm ] || features=(--no-default-features --features "$module")
+  [ "$module" = wasm ] || features=(--no-default-features --features "$(wasm_features "$module")")
   (cd "$src" && CARGO_TARGET_DIR="$target" cargo build --locked -p authbar-wasm --target wasm32-unknown-unknown \
     --profile wasm-release "${features[@]}")
   wasm-bindgen --target web --no-typescript --out-dir "$out/wasm" --out-name "authbar_$module" \
@@ -84,8 +87,10 @@ wasm_module() {
 assemble_extension() {
   local src="$1" target="$2" out="$3/extension"
   rm -rf "$out" && mkdir -p "$out/wasm"
+  # Trees from before the split have one module; those of the codes/tools split two.
   local modules=(wasm) module sizes=()
-  grep -q '^codes = ' "$src/crates/wasm/Cargo.toml" && modules=("${WASM_MODULES[@]}")
+  grep -q '^codes = ' "$src/crates/wasm/Cargo.toml" && modules=(codes tools)
+  grep -q '^paint = ' "$src/crates/wasm/Cargo.toml" && modules=("${WASM_MODULES[@]}")
   for module in "${modules[@]}"; do
     sizes+=("$module $(wasm_module "$src" "$target" "$out" "$module")")
   done
@@ -255,9 +260,10 @@ bench() {
 case "${1:-}" in
   setup) setup ;;
   build) setup; build ;;
+  extension) build_extension ;;
   run) run ;;
   demo-setup) demo_setup "${2:?usage: ./build.sh demo-setup DATABASE}" ;;
   test) test_all ;;
   bench) bench ;;
-  *) echo "usage: ./build.sh setup | build | run | test | bench | demo-setup DATABASE" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh setup | build | extension | run | test | bench | demo-setup DATABASE" >&2; exit 2 ;;
 esac

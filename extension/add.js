@@ -2,7 +2,7 @@
 // dropped or pasted; the QR code on the tab's page, with a box drawn around it when the capture
 // alone finds none. Everything read goes to the preview (popup.js), where the user picks what to add.
 // Loaded when first used (popup.js `addView`): the first paint does not need it or images.js.
-import { Authbar, loadTools, prefetchTools } from './wasm.js';
+import { codesModule, loadTools, prefetchTools } from './wasm.js';
 import { msg, captureVisibleTab } from './ext.js';
 import { $, showError, describe } from './dom.js';
 import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
@@ -55,7 +55,7 @@ function submitText(e) {
   showError(errorNode, '');
   try {
     // A link goes to the URI parser (which names a wrong scheme); the rest is a secret (the core's rule).
-    const bare = !Authbar.isLink(text);
+    const bare = !codesModule().Authbar.isLink(text);
     // A bare secret without a name is named after the site the popup was opened on, shown in the form.
     if (bare && tab?.host && !$('#add-issuer').value.trim() && !$('#add-name').value.trim()) $('#add-issuer').value = tab.host;
     const preview = !bare

@@ -3,22 +3,17 @@
 // header, sampled around the site's second ticks to get below the header's one-second resolution.
 // The core estimates the offset from the timed samples; this module times them and shows the result,
 // and the user may apply the correction to the codes shown (marked as corrected).
-import { estimateSkew, nextProbeAt } from './wasm.js';
+import { codesModule } from './wasm.js';
 import { msg, loadSettings, saveSettings } from './ext.js';
 import { $, el } from './dom.js';
 import { apiTimeSample, askAccess, dateSample } from './tab.js';
+import { current, setCorrection } from './correction.js';
 
 const API_SAMPLES = 3;
 const DATE_SAMPLES = 6;
 const SHOW_FROM_MS = 1000;   // smaller offsets are shown as "in step"
 
-let correction = null;       // {offsetMs, host} applied to the codes shown, or null
 let onChange = () => {};
-
-/** The milliseconds to add to this computer's clock for the codes shown (0 when not corrected). */
-export function correctionMs() {
-  return correction?.offsetMs ?? 0;
-}
 
 /** Measures the offset against the tab's site: `{offsetMs, uncertaintyMs, verdict, source}`. */
 export async function measure(tab) {
@@ -28,6 +23,7 @@ export async function measure(tab) {
     if (!sample) break;
     samples.push(sample);
   }
+  const { estimateSkew, nextProbeAt } = codesModule();
   if (samples.length > 0) return { ...estimateSkew(samples), source: 'api' };
   samples.push(await dateSample(tab, Date.now()));
   while (samples.length < DATE_SAMPLES) {
@@ -45,6 +41,7 @@ const seconds = (ms) => (Math.abs(ms) / 1000).toFixed(Math.abs(ms) < 10_000 ? 1 
  */
 function show(result, host) {
   const box = $('#clock');
+  const correction = current();
   if (!result) {
     if (!correction) return;
     result = { offsetMs: correction.offsetMs, uncertaintyMs: 0, verdict: 'fine', source: 'stored' };
@@ -73,19 +70,13 @@ function show(result, host) {
 }
 
 async function apply(offsetMs, result, host) {
-  correction = offsetMs === null ? null : { offsetMs, host };
+  const correction = offsetMs === null ? null : { offsetMs, host };
   const settings = await loadSettings();
   await saveSettings({ ...settings, clockCorrection: correction });
-  document.body.classList.toggle('corrected', correction !== null);
+  setCorrection(correction);
   onChange();
   show(result, host);
   $(correction ? '#clock-undo' : '#clock-apply')?.focus();
-}
-
-/** Takes the stored correction (settings.clockCorrection), before the first code is computed. */
-export function init(stored) {
-  correction = stored ?? null;
-  document.body.classList.toggle('corrected', correction !== null);
 }
 
 /**

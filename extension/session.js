@@ -2,7 +2,11 @@
 // lock state and accounts), writes (the old text kept until a new protection reads back), other
 // popups' writes and locks, the held data key and the idle lock. No DOM: views read the session and
 // listen for its changes (`on`).
-import { openStored } from './wasm.js';
+//
+// The first screen is painted from the small `paint` module (`core` is then a read-only `Paint`:
+// rows, codes, the site's accounts); `upgrade()` hands over to the `codes` module's `Authbar`, which
+// every change goes through, right after the first paint and before anything can be clicked.
+import { openFirstScreen, openStored } from './wasm.js';
 import {
   saveVault, loadVault, replaceVault, holdKey, forgetKey, loadHeldKey, loadSettings, saveSettings, watchStorage,
   purgeOldValues,
@@ -13,18 +17,41 @@ const TOUCH_MS = 20_000;     // the idle timer restarts at most this often while
 export class Session {
   /** `stored`: ext.js `loadStart()`'s `{vault, settings, heldKey}`; `tab`: tab.js `targetTab()`. */
   constructor(stored, tab) {
+    this.stored = stored;
     this.tab = tab;
     this.settings = stored.settings;
-    this.core = null;         // Authbar (wasm), or null when the stored text cannot be read
+    this.core = null;         // Paint, then Authbar (wasm); null when the stored text cannot be read
+    this.full = false;        // whether `core` is the codes module's Authbar
     this.problem = null;      // why the stored text cannot be read (then nothing is written)
     this.held = null;         // the data key (base64) while unlocked and protected
     this.lockAt = 0;          // ms; 0: no idle lock
     this.lastTouch = 0;
     this.ownWrites = new Set(); // texts this page stored (storage.onChanged reports them too)
     this.listeners = new Set();
-    this.open(stored.vault);
-    if (this.core?.protected && stored.heldKey) {
-      if (this.tryKey(stored.heldKey)) this.touch(true).catch(() => {});
+  }
+
+  /**
+   * The session over what storage holds, with the first screen's core: the `paint` module's, or the
+   * `codes` module's when the first-screen reader declines the text.
+   */
+  static async open(stored, tab) {
+    const session = new Session(stored, tab);
+    session.core = openFirstScreen(stored.vault, stored.heldKey);
+    if (!session.core) await session.upgrade();
+    return session;
+  }
+
+  /**
+   * Hands over to the codes module: the stored text opened again by `Authbar`, unlocked with the held
+   * key. A key that no longer opens the vault (re-keyed elsewhere) is forgotten.
+   */
+  async upgrade() {
+    if (this.full) return;
+    const { vault, heldKey } = this.stored;
+    await this.open(vault);
+    this.full = true;
+    if (this.core?.protected && heldKey) {
+      if (this.tryKey(heldKey)) this.touch(true).catch(() => {});
       // The vault was re-keyed elsewhere or the key is stale: ask for the passphrase.
       else forgetKey().catch(() => {});
     }
@@ -61,9 +88,9 @@ export class Session {
   }
 
   /** Opens a stored text; false (read-only, `problem` says why) when it cannot be read. */
-  open(text) {
+  async open(text) {
     try {
-      this.core = openStored(text);
+      this.core = await openStored(text);
       this.problem = null;
       return true;
     } catch (err) {
@@ -119,7 +146,7 @@ export class Session {
   async reload(text) {
     const core = this.core;
     const held = this.held;
-    if (this.open(text)) await this.adopt(held);
+    if (await this.open(text)) await this.adopt(held);
     else if (core) this.held = null;
     // Whether a plain text replaced a protected one is judged by the settings as stored now.
     this.settings = await loadSettings();

@@ -5,7 +5,6 @@
 // user gives with a click.
 
 import { getTab, isInTab, runInTab, hasAccess, requestAccess } from './ext.js';
-import { fillInPage } from './fill.js';
 
 /**
  * The tab the popup acts on: the one named by `?tab=` (the popped-out window remembers the tab it
@@ -30,6 +29,8 @@ export async function isToolbarPopup() {
 
 /** Fills a code into the tab's page (see `fillInPage` in fill.js). Throws when the page is not reachable. */
 export async function fillCode(tab, code) {
+  // Loaded when first used: the first paint needs the tab's site, not the fill.
+  const { fillInPage } = await import('./fill.js');
   return (await runInTab(tab.id, fillInPage, [code, tab.origin])) ?? { filled: false, reason: 'none' };
 }
 

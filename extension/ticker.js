@@ -2,7 +2,7 @@
 // rows the list has placed, in one call, and again only when a shown step ends (or the clock moves
 // back); once a second only the rings of rows in view are redrawn, and only where their seconds
 // changed. One timer at each whole second of the clock, no drift.
-import * as clock from './clock.js';
+import { correctionMs } from './correction.js';
 
 /** A code split for reading: 123 456, 1234 5678, else groups of three. */
 const grouped = (code) => (code.length === 6 || code.length === 8
@@ -69,7 +69,7 @@ export class Ticker {
   compute(ids, now) {
     let renewed = false;
     // A clock correction the user applied (clock.js) shifts the time the codes are computed for.
-    for (const c of this.codesOf(ids, now + clock.correctionMs())) {
+    for (const c of this.codesOf(ids, now + correctionMs())) {
       const before = this.current.get(c.id);
       if (before && before.code !== c.code) renewed = true;
       const next = { code: c.code, expiresAt: c.periodMs ? now + c.remainingMs : 0, periodMs: c.periodMs || 1 };

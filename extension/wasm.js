@@ -1,25 +1,63 @@
-// Loads the WebAssembly core in two parts (see crates/wasm): `codes`, all the first paint needs (the
-// vault, unlocking, the codes, adding from text), and `tools` (QR decoding and drawing, other apps'
-// export files), run in a worker and started only when Add or Settings opens or a tool is first used.
-// The two share nothing in memory: tools hand their results to `Authbar` as text.
-import initCodes, { Authbar } from './wasm/authbar_codes.js';
-
-export { Authbar, estimateSkew, nextProbeAt } from './wasm/authbar_codes.js';
+// Loads the WebAssembly core (see crates/wasm), two modules: `paint`, all the first paint needs (the
+// stored vault read by the core's first-screen reader, the rows, the codes of the rows in view, the
+// site's accounts: no serde, nothing that writes), and `app`, loaded right after the first paint: the
+// vault and every change to it (`Authbar`), unlocking, adding, sync, the exports — and the stateless
+// tools (QR decoding and drawing, other apps' export files, logos), which run in a worker of their own
+// (tools-worker.js) with another instance of the same module. Instances share nothing in memory: the
+// tools hand their results to `Authbar` as text.
+import initPaint, { Paint } from './wasm/authbar_paint.js';
 
 const utf8 = new TextEncoder();
 
-/**
- * The core over a stored vault text (null or undefined: none yet). The text crosses as UTF-8 bytes,
- * copied at once: wasm-bindgen copies a string one character at a time in JavaScript, several ms for
- * the megabyte of 5,000 accounts.
- */
-export function openStored(text) {
-  return new Authbar(text == null ? null : utf8.encode(text));
+/** The stored text as the core takes it: UTF-8 bytes (a string crosses one character at a time). */
+const bytesOf = (text) => (text == null ? null : utf8.encode(text));
+
+/** Compiles the paint module (popup.html preloads its bytes). */
+export async function loadPaint() {
+  await initPaint({ module_or_path: new URL('./wasm/authbar_paint_bg.wasm', import.meta.url) });
 }
 
-/** Compiles the codes module (popup.html preloads its bytes). */
-export async function loadCodes() {
-  await initCodes();
+/**
+ * The first screen over a stored text and the held data key (base64, or null), or null when the
+ * first-screen reader declines the text (the `codes` module then opens it and says why).
+ */
+export function openFirstScreen(text, heldKey) {
+  try {
+    return new Paint(bytesOf(text), heldKey ?? null);
+  } catch {
+    return null;
+  }
+}
+
+let codes = null;
+let codesLoaded = null;
+
+/** Loads and compiles the app module (once, marked `authbar:app` for the bench; a failed load is not kept). */
+export function loadCodes() {
+  if (!codes) performance.mark('authbar:app');
+  codes ??= import('./wasm/authbar_app.js')
+    .then(async (module) => {
+      await module.default({ module_or_path: new URL('./wasm/authbar_app_bg.wasm', import.meta.url) });
+      codesLoaded = module;
+      return module;
+    })
+    .catch((err) => { codes = null; throw err; });
+  return codes;
+}
+
+/** The codes module's exports (`Authbar`, `estimateSkew`, `nextProbeAt`), once `loadCodes` has resolved. */
+export function codesModule() {
+  if (!codesLoaded) throw new Error('the codes module is not loaded yet');
+  return codesLoaded;
+}
+
+/**
+ * The core over a stored vault text (null or undefined: none yet), from the codes module. Throws the
+ * core's error for a text it cannot read (a newer version's, a damaged one): never overwrite it.
+ */
+export async function openStored(text) {
+  const { Authbar } = await loadCodes();
+  return new Authbar(bytesOf(text));
 }
 
 let tools = null;
@@ -68,6 +106,8 @@ function startTools() {
     qrCutAtEdgeRgba: call('qrCutAtEdgeRgba'),
     readFile: call('readFile'),
     qrSvg: call('qrSvg'),
+    logosOf: call('logosOf'),
+    logoBrands: call('logoBrands'),
   };
   // The worker has compiled its module once it answers: a failed load shows here, at the first use.
   return api.qrSvg('authbar').then(() => api);

@@ -197,6 +197,7 @@ test('axe-core finds no violation in any state of the popup, light or dark', asy
       };
       await check('first run');
       await page.click('#toggle-add');
+      await page.waitForSelector('#add:not([hidden])');
       await check('add');
       await addText(page, `otpauth://totp/Bank:carol@example.com?secret=${RFC}&issuer=Bank`);
       await page.waitForSelector('#preview:not([hidden])');

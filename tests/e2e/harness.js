@@ -103,6 +103,8 @@ export async function storedVault(page) {
 /** Adds by pasting text into the add field and confirming the preview. */
 export async function addText(page, text, fields = {}) {
   if (await page.isHidden('#add')) await page.click('#toggle-add');
+  // Add's view loads on first use: wait until it is open.
+  await page.waitForSelector('#add:not([hidden])');
   await page.fill('#add-text', text);
   if (['add-type', 'add-algorithm', 'add-digits', 'add-period', 'add-counter'].some((id) => id in fields)) {
     await page.$eval('#advanced', (d) => { d.open = true; });

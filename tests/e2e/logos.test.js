@@ -42,7 +42,7 @@ async function drawBoard(page) {
     const loaded = new Promise((resolve) => { link.onload = resolve; });
     document.head.append(link);
     await loaded;
-    const tools = await import('/wasm/authbar_tools.js');
+    const tools = await import('/wasm/authbar_app.js');
     await tools.default();
     const logos = await import('/logos.js');
     const matches = tools.logosOf(rows);

@@ -35,7 +35,7 @@ const wall = performance.now();
 try {
   const page = await openPopup(context);
   await page.evaluate(async () => {
-    const wasm = await import('./wasm/authbar_tools.js');
+    const wasm = await import('./wasm/authbar_app.js');
     await wasm.default();
     globalThis.qrBench = async (b64, type) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

@@ -19,7 +19,7 @@ async function watchRequests(context, page) {
   return paths;
 }
 
-test('the popup paints its codes with the codes module alone; Add loads its view and the tools module, which reads a QR image', async () => {
+test('the popup paints its codes with the paint module alone; the app module follows the first paint; Add loads its view, and the tools worker reads a QR image', async () => {
   const { context, cleanup } = await launch();
   try {
     let page = await openPopup(context, T);
@@ -32,18 +32,34 @@ test('the popup paints its codes with the codes module alone; Add loads its view
     await page.goto(`chrome-extension://${extensionId()}/popup.html`);
     await page.waitForSelector('body.ready');
     assert.deepEqual(await shownCodes(page), [oathtool({ secret: RFC, time: T })]);
-    assert.ok(requested.includes('/wasm/authbar_codes_bg.wasm'), requested.join(' '));
-    assert.deepEqual(requested.filter((p) => p.includes('authbar_tools')), [], 'the tools module is not loaded to show codes');
-    assert.deepEqual(requested.filter((p) => ['/add.js', '/images.js'].includes(p)), [], 'the Add view is not loaded to show codes');
+    assert.ok(requested.includes('/wasm/authbar_paint_bg.wasm'), requested.join(' '));
+    // The app module (every change, unlocking, the tools) is asked for only after the first paint,
+    // seen in a browser without the test clock (a fixed clock stops the page's performance entries).
+    const plain = await launch();
+    try {
+      const real = await plain.context.newPage();
+      await real.goto(`chrome-extension://${extensionId()}/popup.html`);
+      await real.evaluate((v) => chrome.storage.local.set({ vault: v }), JSON.stringify({ schema: 1, nextId: 2, entries: [{ id: 1, account: {
+        type: 'totp', issuer: 'ACME', name: 'alice', secret: RFC, algorithm: 'SHA1', digits: 6, period: 30, counter: 0 } }] }));
+      await real.reload();
+      await real.waitForSelector('body.ready');
+      const { painted, app } = await real.evaluate(() => ({
+        painted: performance.getEntriesByName('authbar:painted')[0]?.startTime,
+        app: performance.getEntriesByName('authbar:app')[0]?.startTime,
+      }));
+      assert.ok(painted > 0 && app > painted, `the app module asked for at ${app} ms, the first paint at ${painted} ms`);
+    } finally {
+      await plain.cleanup();
+    }
+    assert.deepEqual(requested.filter((p) => ['/add.js', '/images.js', '/tools-worker.js'].includes(p)), [], 'neither Add nor the tools are loaded to show codes');
 
     await page.click('#toggle-add');
     await page.waitForSelector('#add:not([hidden])');
     assert.ok(requested.includes('/add.js') && requested.includes('/images.js'), requested.join(' '));
     await page.setInputFiles('#add-file', join(ROOT, 'tests/fixtures/qr-totp.png'));
     await page.waitForSelector('#preview:not([hidden])');
-    // The tools module runs in its worker (the page itself never fetches it), one worker for every use.
+    // The tools run in their worker, one worker for every use.
     assert.equal(requested.filter((p) => p === '/tools-worker.js').length, 1, requested.join(' '));
-    assert.deepEqual(requested.filter((p) => p.includes('authbar_tools')), [], 'fetched by the worker, not the page');
     await page.click('#preview-commit');
     await storeUnprotectedOnFirstAdd(page);
     await page.waitForSelector('#preview[hidden]', { state: 'attached' });
@@ -77,7 +93,7 @@ test('a file read by the tools module is previewed and added by the codes module
   }
 });
 
-test('popup.html preloads every module the first paint imports, and the codes module\'s bytes', () => {
+test('popup.html preloads every module the first paint imports, and the paint module\'s bytes', () => {
   // A module found only by parsing its importer costs one more round trip to the extension's files
   // before popup.js can run (measured: ~20 ms of the opening).
   const html = readFileSync(join(EXTENSION, 'popup.html'), 'utf8');
@@ -91,8 +107,9 @@ test('popup.html preloads every module the first paint imports, and the codes mo
     }
   };
   visit('popup.js');
-  assert.ok(graph.has('wasm/authbar_codes.js') && graph.has('list.js'), [...graph].join(' '));
+  assert.ok(graph.has('wasm/authbar_paint.js') && graph.has('list.js'), [...graph].join(' '));
   assert.deepEqual([...graph].filter((f) => !preloaded.has(f)), [], 'modules popup.js imports without a modulepreload');
-  assert.match(html, /<link rel="preload" href="wasm\/authbar_codes_bg\.wasm" as="fetch" type="application\/wasm" crossorigin>/);
-  assert.doesNotMatch(html, /authbar_tools/, 'the tools module is not preloaded');
+  assert.deepEqual([...preloaded].filter((f) => !graph.has(f)), [], 'modules preloaded that the first paint does not import');
+  assert.match(html, /<link rel="preload" href="wasm\/authbar_paint_bg\.wasm" as="fetch" type="application\/wasm" crossorigin>/);
+  assert.doesNotMatch(html, /authbar_app/, 'the app module is not preloaded: it follows the first paint');
 });

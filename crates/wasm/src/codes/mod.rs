@@ -17,6 +17,7 @@ mod passkey;
 mod pending;
 mod preview;
 mod site;
+mod sync;
 
 use pending::Pending;
 

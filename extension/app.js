@@ -1,0 +1,129 @@
+// Everything interactive, loaded right after the first paint together with the codes module: the row
+// actions (actions.js, edit.js), the lock screen's form and the notices (lockscreen.js), passkeys
+// (passkeys.js), Settings (settings.js, transfer.js), the import preview (preview.js), the QR viewer
+// (qrview.js), the clock check (clock.js), and Add (add.js, loaded when first used).
+import { msg, popOut } from './ext.js';
+import { $, showError, errorText } from './dom.js';
+import * as clock from './clock.js';
+import { copy, fill, nextHotp } from './actions.js';
+import { startRename, confirmRemove } from './edit.js';
+import { showLock, wireLock, focusUnlock } from './lockscreen.js';
+import { showPasskeys, wirePasskeys, resumePasskey } from './passkeys.js';
+import { showSettings, wireSettings, openSettings, closeSettings } from './settings.js';
+import { wireTransfer } from './transfer.js';
+import { PreviewView } from './preview.js';
+import { showAccountQr, wireQrView } from './qrview.js';
+
+// The Add view (add.js, and images.js with it), loaded when first used: the first paint needs neither.
+let adding = null;
+let addLoad = null;
+
+/** Everything that depends on the session's state, shown afresh. */
+export function showState(session) {
+  showLock(session);
+  showSettings(session);
+  showPasskeys(session);
+  if (session.readonly) showError($('#banner'), errorText(session.problem));
+}
+
+function wire(session, list, preview) {
+  const closeAdd = () => adding?.closeAdd();
+  const addView = () => (addLoad ??= import('./add.js').then((module) => {
+    module.start({ session, showPreview: (p, problems, site) => preview.show(p, problems, site), closeSettings });
+    adding = module;
+    return module;
+  }));
+  wireLock(session, list, (focus) => { closeAdd(); openSettings(focus); });
+  wireSettings(session, closeAdd);
+  wirePasskeys(session, list);
+  wireTransfer(session, preview);
+  wireQrView();
+  $('#toggle-add').addEventListener('click', async () => {
+    const view = await addView();
+    if ($('#add').hidden) view.openAdd(); else view.closeAdd();
+  });
+  // In its own window the popup needs no pop-out button; from the toolbar it closes after opening one.
+  if (new URLSearchParams(location.search).has('window')) { $('#pop-out').hidden = true; document.body.classList.add('window'); }
+  $('#pop-out').addEventListener('click', async () => { await popOut(session.tab?.id); window.close(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    // The innermost open thing closes first; focus goes back to what opened it.
+    if (!$('#qr-view').hidden) $('#qr-close').click();
+    else if (!$('#region').hidden) $('#region-cancel').click();
+    else if (preview.open) preview.cancel();
+    else if (!$('#add').hidden) { closeAdd(); $('#toggle-add').focus(); }
+    else if (!$('#settings').hidden) { closeSettings(); $('#toggle-settings').focus(); }
+    else return;
+    e.preventDefault();
+  });
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) await (await addView()).importBlobs(files);
+  });
+  document.addEventListener('paste', async (e) => {
+    const files = [...(e.clipboardData?.items ?? [])].filter((i) => i.kind === 'file' && i.type.startsWith('image/')).map((i) => i.getAsFile());
+    if (files.length) { e.preventDefault(); await (await addView()).importBlobs(files); }
+  });
+  session.on((change) => {
+    if (change.type === 'error' && change.purging) {
+      showError($('#banner'), errorText(change.error));
+      return;
+    }
+    if (change.type === 'error') {
+      // A write failed: the stored accounts are as they were, and so is what the popup shows.
+      showError($('#banner'), msg('saveFailed', errorText(change.error)));
+      preview.close();
+      return;
+    }
+    if (change.type === 'saved') showError($('#banner'), '');
+    if (change.type === 'accounts') list.render();
+    const locking = change.type === 'lock' && session.locked;
+    if (locking) {
+      closeAdd();
+      preview.close();
+    }
+    showState(session);
+    if (locking) focusUnlock();
+  });
+  // For tests and the benchmark: the scan entry point with an injected screenshot.
+  globalThis.authbarScanPage = async (screenshot) => (await addView()).scanPage(screenshot);
+}
+
+/** A row's action (row.js): the list, its session and the views it opens. */
+function actions(session, list) {
+  return (name, a, row) => {
+    switch (name) {
+      case 'copy': return copy(list, row);
+      case 'fill': return fill(session, list, row);
+      case 'next': return nextHotp(session, list, row);
+      case 'qr': return showAccountQr(session.core, a).catch((err) => showError($('#banner'), errorText(err)));
+      case 'rename': return startRename(session, list, a);
+      case 'delete': return confirmRemove(session, list, a);
+      default: return undefined;
+    }
+  };
+}
+
+/**
+ * Makes the popup interactive once the codes module holds the vault: wires every view, follows other
+ * pages, starts the clock check. Returns the row actions (`act(name, account, row)`).
+ */
+export function start(session, list) {
+  const act = actions(session, list);
+  const preview = new PreviewView(session, list, () => { adding?.closeAdd(); closeSettings(); });
+  wire(session, list, preview);
+  session.watch();
+  showState(session);
+  // The clock check; a correction recomputes the codes.
+  clock.start(session.tab, () => { list.ticker.invalidate(); list.ticker.tick(); });
+  if (session.locked) focusUnlock();
+  // A window popped out to run a passkey ceremony (the toolbar popup cannot) runs it now.
+  resumePasskey(session, list, (focus) => { adding?.closeAdd(); openSettings(focus); });
+  // A vault opened protected is remembered as such: a plain one in its place later is reported.
+  session.markProtected().catch(() => {});
+  return act;
+}

@@ -283,18 +283,18 @@ fn entries(members: &[(String, Spanned)]) -> Option<Vec<QuickEntry>> {
             .filter_map(|(p, _)| p.as_ref().map(|p| p.uid))
             .collect();
         replicated(members, uids, &versions)?;
-        // The full reader's list order (an older list keeps its own: its keys follow it).
-        out.sort_unstable_by(|(pa, a), (pb, b)| {
-            b.pinned
-                .cmp(&a.pinned)
-                .then_with(|| {
-                    pa.as_ref()
-                        .map(|p| &p.order)
-                        .cmp(&pb.as_ref().map(|p| &p.order))
-                })
-                .then_with(|| pa.as_ref().map(|p| p.uid).cmp(&pb.as_ref().map(|p| p.uid)))
-                .then_with(|| a.id.cmp(&b.id))
+        // The core writes a list in its order (pinned first, then by order key, uid and id): any
+        // other is declined, and the full reader sorts it (checked, not sorted, here: no sorting code
+        // in the first-paint module).
+        let in_order = out.windows(2).all(|w| {
+            let ((Some(pa), a), (Some(pb), b)) = (&w[0], &w[1]) else {
+                return false;
+            };
+            (!a.pinned, &pa.order, pa.uid, a.id) < (!b.pinned, &pb.order, pb.uid, b.id)
         });
+        if !in_order {
+            return None;
+        }
     }
     Some(out.into_iter().map(|(_, e)| e).collect())
 }

@@ -16,6 +16,7 @@ import { showSettings, wireSettings, openSettings, closeSettings } from './setti
 import { wireTransfer } from './transfer.js';
 import { PreviewView } from './preview.js';
 import { showAccountQr, wireQrView } from './qrview.js';
+import { receiveFromWorker } from './handoff.js';
 
 performance.mark('authbar:start');
 
@@ -91,6 +92,8 @@ function wire(session, list, preview) {
     }
     showState(session);
   });
+  // What the fill shortcut and the context menu left for the popup.
+  receiveFromWorker(session, addView);
   // For tests and the benchmark: the scan entry point with an injected screenshot.
   globalThis.authbarScanPage = async (screenshot) => (await addView()).scanPage(screenshot);
 }

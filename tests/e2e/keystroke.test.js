@@ -262,14 +262,49 @@ test('the stored clock correction applies to the code the shortcut fills', async
   assert.ok(codesBetween(GITHUB, done.t0 + 3600, done.t1 + 3600).includes(await reading(site)), 'the code of the corrected clock');
 });
 
-test('a page with no field to fill: the popup opens and says why', async () => {
+test('a page where nothing is filled: the popup opens and says why', async () => {
   await store([{ ...SIX }]);
-  await site.goto(at('forms', 'none.html'));
-  const done = await shortcut(site);
-  assert.deepEqual({ done: done.done, why: done.why, reason: done.reason }, { done: 'popup', why: 'notFilled', reason: 'none' });
-  await until(async () => (await inPopup('#banner', 'hidden')) === false, 'the banner');
-  assert.equal(await inPopup('#banner', 'text'), 'No code field found on this page. In Authbar, Enter on the account copies its code.');
-  assert.equal(await stored('notice'), null, 'the notice was taken');
+  const cases = [
+    ['none.html', 'none', 'No code field found on this page. In Authbar, Enter on the account copies its code.'],
+    ['several.html', 'several', 'Several fields could take the code: click the right one and press the shortcut again.'],
+    ['refusing.html', 'refused', 'This page did not take the code. In Authbar, Enter on the account copies its code.'],
+  ];
+  for (const [form, reason, words] of cases) {
+    await closePopups();
+    await site.goto(at('forms', form));
+    const done = await shortcut(site);
+    assert.deepEqual({ done: done.done, why: done.why, reason: done.reason }, { done: 'popup', why: 'notFilled', reason }, form);
+    await until(async () => (await inPopup('#banner', 'hidden')) === false, 'the banner');
+    assert.equal(await inPopup('#banner', 'text'), words, form);
+    assert.equal(await stored('notice'), null, 'the notice was taken');
+    assert.deepEqual(await site.$$eval('input', (inputs) => inputs.map((i) => i.value).filter(Boolean)), [], `${form}: nothing filled`);
+  }
+});
+
+test('a stored vault that cannot be read, or a page that is no web page: nothing is filled, the badge says so', async () => {
+  await helper.evaluate(() => chrome.storage.local.set({ vault: '{"schema":1,"entries":' }));
+  const { tab, close } = await inBackgroundWindow(at('github', 'github.html'));
+  try {
+    const onCommand = (t) => worker.evaluate(([x]) => globalThis.authbarWorker.onCommand('fill-code', x), [t]);
+    assert.deepEqual(await onCommand(tab), { done: 'badge', why: 'unreadable' });
+    assert.deepEqual(await badge(tab.id), { text: '!', title: 'Authbar cannot read its stored accounts: open it to see why.' });
+    await store([GITHUB]);
+    // A navigation clears the tab's badge: the shortcut is pressed once the blank page is there.
+    const blank = await worker.evaluate(async (id) => {
+      await chrome.tabs.update(id, { url: 'about:blank' });
+      for (let waited = 0; waited < 10_000; waited += 50) {
+        const t = await chrome.tabs.get(id);
+        // No host permission covers about:blank: its address may be hidden (undefined).
+        if (t.status === 'complete' && (t.url ?? 'about:blank') === 'about:blank') return t;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('about:blank did not load');
+    }, tab.id);
+    assert.deepEqual(await onCommand(blank), { done: 'badge', why: 'none', count: 0 });
+    assert.deepEqual(await badge(tab.id), { text: '?', title: 'This is not a web page Authbar can fill in.' });
+  } finally {
+    await close();
+  }
 });
 
 for (const { form, how, by, account = SIX } of CORPUS) {
@@ -327,6 +362,20 @@ test('Add to Authbar on another origin\'s image reads it from the capture; a dat
   const data = await site.$eval('#qr', (i) => i.src);
   assert.deepEqual(await menuClick(site, { menuItemId: 'authbar-add-image', mediaType: 'image', srcUrl: data }), { found: 1, problem: null, opened: true });
   assert.deepEqual(await previewed(), ['ACME Co – alice@example.com']);
+});
+
+test('the menu where nothing can be read: an image gone from the page, a page the browser protects', async () => {
+  await store([]);
+  await site.goto(at('setup', 'same.html'));
+  assert.deepEqual(await menuClick(site, { menuItemId: 'authbar-add-image', mediaType: 'image', srcUrl: at('setup', 'gone.png') }),
+    { found: 0, problem: 'imageGone', opened: true });
+  await until(async () => (await inPopup('#qr-error', 'hidden')) === false, 'the message');
+  assert.equal(await inPopup('#qr-error', 'text'), 'The image is no longer on the page.');
+  await closePopups();
+  await site.goto('chrome://version');
+  assert.deepEqual(await menuClick(site, { menuItemId: 'authbar-scan-page' }), { found: 0, problem: 'captureFailed', opened: true });
+  await until(async () => (await inPopup('#qr-error', 'hidden')) === false, 'the message');
+  assert.match(await inPopup('#qr-error', 'text'), /cannot be captured/);
 });
 
 test('Add to Authbar on an image without a code: the popup says so', async () => {

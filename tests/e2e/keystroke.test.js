@@ -29,6 +29,14 @@ const QR_PAGES = {
   '/same.html': ['text/html', '<body style="margin:40px"><h1>Set up</h1><img id="qr" src="/qr-totp.png"></body>'],
   '/data.html': ['text/html', `<body style="margin:40px"><img id="qr" src="${dataUrl('qr-totp.png')}"></body>`],
   '/none.html': ['text/html', '<body style="margin:40px"><img id="qr" src="/no-qr.png"></body>'],
+  // A frame of the page's origin, moved and bordered, that shows an image (set by the test) of
+  // another origin; beside it, two more codes, which only a capture not cut to the image would read.
+  '/framed.html': ['text/html', '<body style="margin:0"><div style="height:80px"></div>'
+    + '<iframe src="/inner.html" style="margin-left:150px;width:480px;height:460px;border:7px solid #ccc"></iframe>'
+    + '<img src="/qr-two.png" style="position:absolute;left:665px;top:80px;width:330px"></body>'],
+  '/inner.html': ['text/html', '<body style="margin:30px 0 0 40px"><img id="qr"></body>'],
+  // The code below the fold, cut off by the window's bottom edge.
+  '/cut.html': ['text/html', '<body style="margin:0"><div style="height:480px"></div><img src="/qr-totp.png"></body>'],
   // Two pictures, each showing one of the two codes of qr-two.png (612×318: GitHub left, Bank right).
   '/two.html': ['text/html', '<body style="margin:20px;display:flex;gap:60px">'
     + '<div style="width:306px;overflow:hidden"><img src="/qr-two.png"></div>'
@@ -378,6 +386,25 @@ test('the menu where nothing can be read: an image gone from the page, a page th
   assert.match(await inPopup('#qr-error', 'text'), /cannot be captured/);
 });
 
+test('Add to Authbar on another origin\'s image inside a frame: its box is found through the frame', async () => {
+  await store([]);
+  await site.goto(at('setup', 'framed.html'));
+  const srcUrl = at('img', 'qr-totp.png');
+  const frame = site.frames().find((f) => f.url().endsWith('/inner.html'));
+  await frame.evaluate((src) => { document.querySelector('#qr').src = src; }, srcUrl);
+  await frame.waitForFunction(() => document.querySelector('#qr').complete && document.querySelector('#qr').naturalWidth > 0);
+  // The frame's id, as the browser hands it to the menu's listener.
+  const tab = await tabOf(site);
+  const frameId = await worker.evaluate(async (id) => (await chrome.scripting.executeScript({ target: { tabId: id, allFrames: true }, func: () => location.pathname }))
+    .find((r) => r.result === '/inner.html').frameId, tab.id);
+  assert.ok(frameId > 0);
+  assert.deepEqual(await menuClick(site, { menuItemId: 'authbar-add-image', mediaType: 'image', srcUrl, frameId }), { found: 1, problem: null, opened: true });
+  assert.deepEqual(await previewed(), ['ACME Co – alice@example.com']);
+  // The whole tab holds three: the image's own was cut out of the capture.
+  await closePopups();
+  assert.equal((await menuClick(site, { menuItemId: 'authbar-scan-page' })).found, 3);
+});
+
 test('Add to Authbar on an image without a code: the popup says so', async () => {
   await store([]);
   await site.goto(at('setup', 'none.html'));
@@ -388,12 +415,18 @@ test('Add to Authbar on an image without a code: the popup says so', async () =>
   assert.equal(await inPopup('#preview', 'hidden'), true);
 });
 
-test('Scan this page for QR codes: two codes, both in the preview; a page with none says so', async () => {
+test('Scan this page for QR codes: two codes, both in the preview; one cut off or none says so', async () => {
   await store([]);
   await site.goto(at('setup', 'two.html'));
   await site.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
   assert.deepEqual(await menuClick(site, { menuItemId: 'authbar-scan-page' }), { found: 2, problem: null, opened: true });
   assert.deepEqual(await previewed(), ['GitHub – bob', 'Bank – carol']);
+  await closePopups();
+
+  // A code cut off by the window's edge: told to scroll.
+  await site.goto(at('setup', 'cut.html'));
+  await site.waitForFunction(() => document.images[0].complete);
+  assert.deepEqual(await menuClick(site, { menuItemId: 'authbar-scan-page' }), { found: 0, problem: 'qrCutOff', opened: true });
   await closePopups();
 
   await site.goto(at('setup', 'github.html'));

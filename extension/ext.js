@@ -304,7 +304,8 @@ export function shortcuts() {
 
 /**
  * Opens the toolbar popup over window `windowId`; true when it opened. Firefox opens it only when called
- * straight from a user action's listener (nothing awaited before); Chromium from 127 on at any time.
+ * straight from a user action's listener (nothing awaited before); Chromium (127 on) over the window
+ * that has the focus, at any time.
  */
 export function openPopup(windowId) {
   try {

@@ -5,9 +5,12 @@
 // fill is the popup's own (fill.js through tab.js, the same origin rule). Anything else — no account
 // or several, locked, nothing filled — opens the popup on that choice, or where the browser will not
 // open it (Firefox outside a user action's first moment), puts a badge on the button saying what to do.
-import { loadCodes, openStored } from './wasm.js';
+// A service worker may not `import()`: the app module is imported here, and compiled on first use.
+import initApp, * as app from './wasm/authbar_app.js';
+import { storedCore } from './wasm.js';
 import { msg, loadStart, holdKey, openPopup, setBadge, leaveNotice } from './ext.js';
-import { fillCode, siteOf } from './tab.js';
+import { siteOf } from './tab.js';
+import { fillCode } from './inpage.js';
 
 let codesReady = null;
 
@@ -16,11 +19,11 @@ let codesReady = null;
  * `{why: 'locked' | 'none' | 'several' | 'unreadable', count}`.
  */
 async function choose(site, now) {
-  codesReady ??= loadCodes().catch((err) => { codesReady = null; throw err; });
+  codesReady ??= initApp().catch((err) => { codesReady = null; throw err; });
   const [, stored] = await Promise.all([codesReady, loadStart(now)]);
   let core;
   try {
-    core = await openStored(stored.vault);
+    core = storedCore(app, stored.vault);
   } catch {
     return { why: 'unreadable' };  // the popup shows why and writes nothing
   }

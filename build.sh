@@ -18,6 +18,15 @@ as_root() {
   fi
 }
 
+# A test tool from crates.io (wasm-bindgen's runner, geckodriver): they only process a few files per
+# test run, so they are built for build speed, not run speed (no LTO, opt-level 1, no debug info, 16
+# codegen units), in one target directory so the crates they share build once.
+tool_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_STRIP=true \
+    CARGO_TARGET_DIR="${CARGO_HOME:-$HOME/.cargo}/authbar-tools-target" cargo install "$@"
+}
+
 setup() {
   local missing=()
   for pkg in "${APT_PACKAGES[@]}"; do
@@ -39,12 +48,12 @@ setup() {
   want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3}' Cargo.lock)
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
     log "installing wasm-bindgen-cli $want (a few minutes, once)"
-    cargo install wasm-bindgen-cli --version "=$want"
+    tool_install wasm-bindgen-cli --version "=$want"
   fi
   # geckodriver (WebDriver for Firefox, tests/firefox): not in Debian; built from crates.io once (~8 min cold).
   if ! geckodriver --version >/dev/null 2>&1; then
     log "installing geckodriver 0.37.1 (several minutes, once)"
-    cargo install --locked geckodriver --version =0.37.1
+    tool_install --locked geckodriver --version =0.37.1
   fi
   # Node tools (playwright-core, binaryen's wasm-opt, web-ext), pinned by package-lock.json.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.authbar-lock; then
@@ -186,9 +195,10 @@ rust_tests() {
   cargo test --locked --workspace
 }
 
-# The core builds for WebAssembly on its own (no wasm-bindgen), then the adapter's tests run in it.
+# The core compiles for WebAssembly on its own (no wasm-bindgen, no feature of the adapter's: checked,
+# not built, since nothing runs it), then the adapter's tests run in headless Chromium.
 wasm_tests() {
-  cargo build --locked -p authbar-core --target wasm32-unknown-unknown
+  cargo check --locked -p authbar-core --target wasm32-unknown-unknown
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
     WASM_BINDGEN_USE_BROWSER=1 cargo test --locked -p authbar-wasm --target wasm32-unknown-unknown
 }
@@ -198,8 +208,12 @@ web_ext_lint() {
   grep -q '^errors *0' target/web-ext-lint.txt || { echo "web-ext lint reported errors" >&2; return 1; }
 }
 
+# The server binary the browser tests start is target/debug/authbar-server, which `cargo test` builds for
+# the server's own integration tests. `cargo build -p authbar-server` would build it again (its features
+# resolved for that one package, not the workspace: core and server recompiled, 130-200 s); the same
+# command as rust_tests' with --no-run is instant after it, and builds it when run on its own.
 browser_tests() {
-  cargo build --locked -p authbar-server
+  cargo test --locked --workspace --no-run
   node --test --test-concurrency=1 tests/e2e/
 }
 

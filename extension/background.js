@@ -2,9 +2,8 @@
 // context menu. When the idle time set at unlock runs out, the data key leaves memory-only storage,
 // even if the popup is never opened again. The shortcut fills the site's code (shortcut.js); the menu
 // reads QR codes for the popup's preview (pageqr.js).
-import {
-  FILL_COMMAND, forgetKeyOnAlarm, forgetScannedOnAlarm, listenToUser, registerMenus, openPopup, getTab,
-} from './ext.js';
+import { forgetKeyOnAlarm, getTab } from './ext.js';
+import { FILL_COMMAND, forgetScannedOnAlarm, listenToUser, registerMenus, openPopup } from './ext-worker.js';
 import { fillFromShortcut } from './shortcut.js';
 import { menus, readForPopup } from './pageqr.js';
 

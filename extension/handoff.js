@@ -1,7 +1,8 @@
 // What the service worker left for the popup: the QR codes the context menu read (pageqr.js), shown
 // in the preview as soon as the vault can take them, and why the fill shortcut filled nothing
 // (shortcut.js), shown in the banner. Opening the popup also clears the badge that sent the person here.
-import { msg, takeScanned, watchScanned, takeNotice, setBadge } from './ext.js';
+import { msg } from './ext.js';
+import { takeScanned, watchScanned, takeNotice, setBadge } from './ext-worker.js';
 import { $, showError } from './dom.js';
 
 /**

@@ -6,7 +6,8 @@
 // `leaveScanned`), which shows it in its preview: the payloads hold secrets, so they go nowhere else,
 // and never to the badge's words. The tools module runs here directly: a worker cannot start workers.
 import initTools, { qrDecodeRgba, qrCutAtEdgeRgba } from './wasm/authbar_app.js';
-import { msg, captureVisibleTab, runInFrame, leaveScanned, setBadge } from './ext.js';
+import { msg, captureVisibleTab } from './ext.js';
+import { runInFrame, leaveScanned, setBadge } from './ext-worker.js';
 import { pixelsOf, blobOf, crop } from './images.js';
 import { siteOf } from './tab.js';
 

@@ -8,7 +8,8 @@
 // A service worker may not `import()`: the app module is imported here, and compiled on first use.
 import initApp, * as app from './wasm/authbar_app.js';
 import { storedCore } from './wasm.js';
-import { msg, loadStart, holdKey, openPopup, setBadge, leaveNotice } from './ext.js';
+import { msg, loadStart, holdKey } from './ext.js';
+import { openPopup, setBadge, leaveNotice } from './ext-worker.js';
 import { siteOf } from './tab.js';
 import { fillCode } from './inpage.js';
 

@@ -5,7 +5,7 @@
 import { msg } from './ext.js';
 import { $, label } from './dom.js';
 import { VirtualList } from './list.js';
-import { makeRow } from './row.js';
+import { makeRow, showPinned } from './row.js';
 import { Ticker } from './ticker.js';
 
 const SEARCH_FROM = 5;      // show the search field from this many accounts on
@@ -69,10 +69,15 @@ export class AccountList {
     this.onRender?.();
   }
 
-  /** Reads the choices again after one changed without a new list (a logo picked in an edit view). */
+  /**
+   * Reads the choices again without a new list: after a logo was picked in an edit view, and when
+   * the codes module has taken over from the first paint's (which knows no pins or logo choices; the
+   * order it shows is the same). The rows made show their pins in place, keeping the focus.
+   */
   refreshChoices() {
     const { core } = this.session;
-    this.choices = new Map(core.choices ? core.choices().map((c) => [c.id, c]) : []);
+    this.choices = new Map(core?.choices && !this.session.locked ? core.choices().map((c) => [c.id, c]) : []);
+    for (const row of this.rows.values()) showPinned(row, this.pinned(row.id));
     this.onRender?.();
   }
 

@@ -151,8 +151,9 @@ export function start(session, list) {
   wireDrag(session, list);
   wireUndoKey();
   $('#copy-hint').append(` ${msg('moveHint')}`);
+  // The first paint's rows get their pins and logos, from the codes module's choices.
   list.onRender = () => showLogos(list);
-  showLogos(list);
+  list.refreshChoices();
   session.watch();
   showState(session);
   // The clock check; a correction recomputes the codes.

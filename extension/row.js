@@ -48,7 +48,7 @@ export function makeRow(a, { forSite, canFill, pinned = false, act }) {
   // The row's name comes from its content (issuer, name, code), so a screen reader reads the digits;
   // the whole name wraps rather than being cut.
   const entry = el('div', { className: 'entry', tabIndex: -1, title: `${label(a)}\n${msg('moveHint')}`, attrs: { role: 'button', 'aria-describedby': 'copy-hint' } },
-    el('span', { className: 'issuer' }, pinned ? pinMark() : null, a.issuer ?? ''),
+    el('span', { className: 'issuer' }, a.issuer ?? ''),
     el('span', { className: 'name' }, breakAfterAt(a.name || (a.issuer ? '' : '—'))),
     code,
     el('span', { className: 'copied-badge', attrs: { 'aria-hidden': 'true' } }));
@@ -71,7 +71,7 @@ export function makeRow(a, { forSite, canFill, pinned = false, act }) {
     el('div', { className: 'menu-items' },
       canFill ? item('fill', 'fill', 'fill') : null,
       item('qr', 'showQr', 'qr'),
-      item('pin', pinned ? 'unpin' : 'pin', 'pin'),
+      item('pin', 'pin', 'pin'),
       item('rename', 'edit', 'rename'),
       item('delete', 'delete', 'delete')));
   // Any pick closes the menu; so does Escape.
@@ -80,7 +80,7 @@ export function makeRow(a, { forSite, canFill, pinned = false, act }) {
     if (e.key === 'Escape' && menu.open) { e.stopPropagation(); menu.open = false; menu.querySelector('summary').focus(); }
   });
   actions.append(menu);
-  const li = el('li', { className: `${forSite ? 'match' : ''}${pinned ? ' pinned' : ''}`, draggable: true, attrs: { 'data-id': String(a.id) } });
+  const li = el('li', { className: forSite ? 'match' : '', draggable: true, attrs: { 'data-id': String(a.id) } });
   li.append(slot, entry);
   // TOTP and Steam codes roll with time: a countdown; HOTP waits for "next".
   if (a.type !== 'hotp') {
@@ -90,5 +90,21 @@ export function makeRow(a, { forSite, canFill, pinned = false, act }) {
   li.append(actions);
   row.li = li;
   row.entry = entry;
+  showPinned(row, pinned);
   return row;
+}
+
+/**
+ * Shows whether a row's account is pinned: its mark (named "Pinned") before the issuer, and its
+ * menu's "Pin" or "Unpin". In place, so a row of the first paint (whose reader knows no pins'
+ * marks) keeps its focus when the codes module says it is pinned.
+ */
+export function showPinned(row, pinned) {
+  const { li } = row;
+  if (li.classList.contains('pinned') === pinned) return;
+  li.classList.toggle('pinned', pinned);
+  const issuer = li.querySelector('.issuer');
+  if (pinned) issuer.prepend(pinMark());
+  else issuer.querySelector('.pin-mark')?.remove();
+  li.querySelector('.menu-items .pin').textContent = msg(pinned ? 'unpin' : 'pin');
 }

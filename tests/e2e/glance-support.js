@@ -58,6 +58,14 @@ export function rows(page) {
   }));
 }
 
+/** The logo drawn in the row of account `id` (`slug` or `letter X`; '' before it is drawn), also while the row is edited. */
+export function logoOf(page, id) {
+  return page.$eval(`#accounts li[data-id="${id}"] .logo-slot`, (slot) => {
+    const logo = slot.querySelector('.logo');
+    return !logo ? '' : logo.dataset.slug ?? `letter ${logo.textContent}`;
+  });
+}
+
 /** The names in list order. */
 export async function names(page) {
   return (await rows(page)).map((r) => r.replace(/[*=].*$/, ''));

@@ -88,21 +88,40 @@ fn undo_of_a_replacement_brings_the_old_account_back_and_removes_the_new_one() {
         },
     ];
     let (added, undo) = v.commit_undoable(&p, &choices).unwrap();
-    assert_eq!((added.ids.as_slice(), added.replaced.as_slice()), (&[6][..], &[2][..]));
+    assert_eq!(
+        (added.ids.as_slice(), added.replaced.as_slice()),
+        (&[6][..], &[2][..])
+    );
     let replaced = v.entries().iter().find(|e| e.id == 2).unwrap();
     assert_eq!(replaced.account.secret().to_base32(), "MFRGGZDFMZTWQ2LK");
-    assert_eq!(format!("{undo:?}"), "Undo { taken: [(1, 2)], put: [6, 2] }", "no secret in Debug");
+    assert_eq!(
+        format!("{undo:?}"),
+        "Undo { taken: [(2, 2)], put: [6, 2] }",
+        "no secret in Debug"
+    );
     assert_eq!(v.undo(undo).unwrap(), [2]);
-    assert_eq!(v, before, "the old account, its site and logo back; the import gone");
+    assert_eq!(
+        v.entries(),
+        before.entries(),
+        "the old account, its site and logo back; the import gone"
+    );
+    // The id the import's new account had is not given out again.
+    let fresh = v.add(import_text(URIS[0].replace("octocat", "eve").as_str()).unwrap().accounts);
+    assert_eq!(fresh.ids, [7]);
 }
 
 #[test]
 fn an_import_that_replaced_nothing_has_nothing_to_bring_back() {
     let mut v = vault();
-    let p = v.preview([import_text(URIS[0])]);
+    let p = v.preview([
+        import_text(URIS[0]),
+        import_text("otpauth://totp/New:grace?secret=KRUGS4ZANFZSAYJA&issuer=New"),
+    ]);
     let (added, undo) = v.commit_undoable(&p, &p.add_new()).unwrap();
-    assert_eq!(added.duplicates.len(), 1);
+    assert_eq!(added.ids, [6], "the new account added, the stored one not again");
+    assert!(added.replaced.is_empty());
     assert!(undo.is_empty());
+    assert_eq!(format!("{undo:?}"), "Undo { taken: [], put: [] }");
 }
 
 #[test]
@@ -157,7 +176,9 @@ fn a_logo_authbar_does_not_ship_is_refused_by_name() {
     // A stored choice of a logo this version lacks (a newer one ships it) still reads.
     let text = v.to_json().replace("\"revolut\"", "\"futurebrand\"");
     assert_eq!(
-        Vault::from_json(&text).unwrap().entries()[2].logo.as_deref(),
+        Vault::from_json(&text).unwrap().entries()[2]
+            .logo
+            .as_deref(),
         Some("futurebrand")
     );
 }
@@ -180,14 +201,26 @@ fn once_synced_a_restored_entry_outlives_its_tombstone_on_every_copy() {
     let undo = a.vault_mut().remove_undoable(id).unwrap();
     assert_eq!(a.vault().tombstones().len(), 1);
     settle(&mut a, &mut b);
-    assert!(labels(b.vault()).iter().all(|(_, n)| n != "bob"), "B took the deletion");
+    assert!(
+        labels(b.vault()).iter().all(|(_, n)| n != "bob"),
+        "B took the deletion"
+    );
     assert_eq!(b.vault().tombstones().len(), 1);
 
     a.vault_mut().undo(undo).unwrap();
     let back = &a.vault().entries()[0];
     assert_eq!((back.id, back.uid), (kept.id, kept.uid));
-    assert_eq!((back.pinned, back.logo.as_deref()), (true, Some("bankofamerica")));
-    assert!(back.version > a.vault().tombstones().first().map_or(kept.version, |t| t.deleted));
+    assert_eq!(
+        (back.pinned, back.logo.as_deref()),
+        (true, Some("bankofamerica"))
+    );
+    assert!(
+        back.version
+            > a.vault()
+                .tombstones()
+                .first()
+                .map_or(kept.version, |t| t.deleted)
+    );
     assert!(a.vault().tombstones().is_empty(), "A's tombstone goes");
     settle(&mut a, &mut b);
     for v in [a.vault(), b.vault()] {
@@ -226,7 +259,10 @@ fn a_restored_backup_lists_its_accounts_as_they_were() {
     let p = other.preview([Ok(import)]);
     other.commit(&p, &p.add_new()).unwrap();
     let names: Vec<&str> = other.entries().iter().map(|e| e.account.name()).collect();
-    assert_eq!(names, ["two", "erin", "dave", "one", "carol", "octocat", "frank"]);
+    assert_eq!(
+        names,
+        ["two", "erin", "dave", "one", "carol", "octocat", "frank"]
+    );
     // An older backup (schema 1 inside) reads as before: nothing kept beyond the accounts.
     let mut plain = Vault::new();
     plain.add(import_text(URIS[0]).unwrap().accounts);

@@ -57,10 +57,7 @@ fn pins_and_logos_are_set_and_listed() {
     a.set_pinned(3.0, true).unwrap();
     a.set_logo(2.0, Some("revolut".into())).unwrap();
     a.set_logo(1.0, Some("letter".into())).unwrap();
-    assert_eq!(
-        shown(&a),
-        ["3:true:-", "1:false:letter", "2:false:revolut"]
-    );
+    assert_eq!(shown(&a), ["3:true:-", "1:false:letter", "2:false:revolut"]);
     a.set_logo(1.0, None).unwrap();
     assert_eq!(shown(&a)[1], "1:false:-");
     // Errors name the value and the rule.
@@ -78,7 +75,10 @@ fn pins_and_logos_are_set_and_listed() {
         code_of(a.set_pinned(9.0, true).unwrap_err()),
         "no_such_entry"
     );
-    assert_eq!(code_of(a.move_entry(1.0, 0).unwrap_err()), "move_across_pin");
+    assert_eq!(
+        code_of(a.move_entry(1.0, 0).unwrap_err()),
+        "move_across_pin"
+    );
     assert_eq!(shown(&a)[2], "2:false:revolut", "nothing changed");
     // Stored and read back.
     let text = a.to_json().unwrap();
@@ -99,7 +99,11 @@ fn a_deletion_is_undone_once() {
     assert!(a.can_undo());
     assert_eq!(a.size(), 2);
     assert_eq!(a.undo().unwrap(), [2.0]);
-    assert_eq!(a.to_json().unwrap(), before, "the same account, site, pin, order and logo");
+    assert_eq!(
+        a.to_json().unwrap(),
+        before,
+        "the same account, site, pin, order and logo"
+    );
     assert!(!a.can_undo(), "used up");
     assert_eq!(code_of(a.undo().unwrap_err()), "nothing_to_undo");
     // Dropped when its time is over.
@@ -128,7 +132,11 @@ fn a_replacement_is_undone_and_an_account_back_already_is_refused() {
     let again = a.to_json().unwrap();
     let err = a.undo().unwrap_err();
     assert_eq!(code_of(err.clone()), "already_back");
-    assert_eq!(get(&get(&err, "params"), "id").as_f64(), Some(4.0));
+    assert_eq!(
+        get(&get(&err, "params"), "id").as_string().as_deref(),
+        Some("4"),
+        "the error names the account that holds it again"
+    );
     assert_eq!(a.to_json().unwrap(), again);
 }
 

@@ -97,9 +97,7 @@ impl Coded for VaultError {
                 .with("known", SCHEMA),
             VaultError::NoSuchEntry { id }
             | VaultError::NotHotp { id }
-            | VaultError::AlreadyBack { id } => {
-                ErrorParams::new().with("id", id)
-            }
+            | VaultError::AlreadyBack { id } => ErrorParams::new().with("id", id),
             VaultError::NoSuchPosition { index, len } => {
                 ErrorParams::new().with("index", index).with("len", len)
             }

@@ -453,7 +453,9 @@ impl Vault {
             match choice {
                 Choice::Skip => {}
                 Choice::Add if next.contains(&account) => added.duplicates.push(account),
-                Choice::Add => added.ids.push(next.push_kept(account, incoming.kept.as_ref())),
+                Choice::Add => added
+                    .ids
+                    .push(next.push_kept(account, incoming.kept.as_ref())),
                 Choice::Replace(entry_id) => {
                     if added.replaced.contains(&entry_id) {
                         return Err(CommitError::ReplacedTwice { entry_id });

@@ -78,7 +78,12 @@ impl Vault {
         before.retain(|(_, e)| added.replaced.contains(&e.id));
         before.sort_unstable_by_key(|&(index, _)| index);
         before.dedup_by_key(|(index, _)| *index);
-        let put = added.ids.iter().chain(&added.replaced).copied().collect();
+        // An import that replaced nothing is no change to undo (its new accounts are deleted as any).
+        let put = if before.is_empty() {
+            Vec::new()
+        } else {
+            added.ids.iter().chain(&added.replaced).copied().collect()
+        };
         Ok((added, Undo { taken: before, put }))
     }
 

@@ -23,7 +23,9 @@ test('Firefox: logos show in the rows, and a pin puts an account first and is ke
   try {
     await browser.openPopup();
     // The vault made by the extension's own core, stored as the popup stores it.
-    await browser.runAsync(`const { Authbar } = await import('/wasm/authbar_app.js');
+    await browser.runAsync(`const app = await import('/wasm/authbar_app.js');
+      await app.default(); // at once if the popup has it already
+      const { Authbar } = app;
       const core = new Authbar(null);
       for (const uri of arguments[0]) { core.previewText(uri); core.commit(null); }
       await browser.storage.local.set({ vault: core.toJson(), settings: { protectDeclined: true, noticeDismissed: true } });`, URIS);

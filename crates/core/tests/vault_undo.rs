@@ -106,7 +106,11 @@ fn undo_of_a_replacement_brings_the_old_account_back_and_removes_the_new_one() {
         "the old account, its site and logo back; the import gone"
     );
     // The id the import's new account had is not given out again.
-    let fresh = v.add(import_text(URIS[0].replace("octocat", "eve").as_str()).unwrap().accounts);
+    let fresh = v.add(
+        import_text(URIS[0].replace("octocat", "eve").as_str())
+            .unwrap()
+            .accounts,
+    );
     assert_eq!(fresh.ids, [7]);
 }
 
@@ -118,7 +122,11 @@ fn an_import_that_replaced_nothing_has_nothing_to_bring_back() {
         import_text("otpauth://totp/New:grace?secret=KRUGS4ZANFZSAYJA&issuer=New"),
     ]);
     let (added, undo) = v.commit_undoable(&p, &p.add_new()).unwrap();
-    assert_eq!(added.ids, [6], "the new account added, the stored one not again");
+    assert_eq!(
+        added.ids,
+        [6],
+        "the new account added, the stored one not again"
+    );
     assert!(added.replaced.is_empty());
     assert!(undo.is_empty());
     assert_eq!(format!("{undo:?}"), "Undo { taken: [], put: [] }");

@@ -1,10 +1,11 @@
-// The account list: the accounts of the tab's site first, then the user's order; search; one Tab stop
-// with arrow keys over every account (rows are made on the way: list.js keeps only those near the
-// view in the DOM); and each row's actions, handed to `act`.
+// The account list: the accounts of the tab's site first, then the user's order (pinned first); search;
+// one Tab stop with arrow keys over every account, Alt+Up/Down to move one (rows are made on the way:
+// list.js keeps only those near the view in the DOM); each row's logo once the logos are chosen (after
+// the first paint, into a box the row keeps from the start); and each row's actions, handed to `act`.
 import { msg } from './ext.js';
 import { $, label } from './dom.js';
 import { VirtualList } from './list.js';
-import { makeRow } from './row.js';
+import { makeRow, showPinned } from './row.js';
 import { Ticker } from './ticker.js';
 
 const SEARCH_FROM = 5;      // show the search field from this many accounts on
@@ -15,7 +16,7 @@ const searchText = (a) => (a.searchText ??= label(a).toLowerCase());
 export class AccountList {
   /**
    * `session` (session.js) holds the core and the tab; `act(name, account, row)` runs a row's action
-   * (`copy`, `fill`, `next`, `qr`, `rename`, `delete`).
+   * (`copy`, `fill`, `next`, `qr`, `rename`, `pin`, `delete`, `moveUp`, `moveDown`).
    */
   constructor(session, act) {
     this.session = session;
@@ -24,6 +25,10 @@ export class AccountList {
     this.ordered = [];           // the accounts in list order (the site's first), before the search
     this.siteMatches = new Map(); // id → 'stored' | 'issuer': the accounts of the tab's site
     this.tabStop = null;         // the id of the account in the Tab order
+    this.places = new Map();     // id → its position in the user's order (the vault's list)
+    this.choices = new Map();    // id → {pinned, logo}: the user's choices (the codes module's `choices()`)
+    this.logos = new Map();      // id → its logo (`logosOf`'s), once chosen after the first paint
+    this.onRender = null;        // called after each render (app.js: the logos)
     this.ticker = new Ticker(this.rows, (ids, ms) => session.core.codesOf(ids, ms), (now) => {
       if (session.readonly) return false;
       session.checkIdle(now);
@@ -49,6 +54,9 @@ export class AccountList {
     const core = session.core;
     this.ticker.reset();
     const accounts = session.readonly || session.locked ? [] : core.listed();
+    this.places = new Map(accounts.map((a, i) => [a.id, i]));
+    // The first screen's reader has no pins (it reads only lists that have none).
+    this.choices = new Map(accounts.length && core.choices ? core.choices().map((c) => [c.id, c]) : []);
     const host = session.tab?.host;
     // The accounts of the tab's site first (the core decides which), then the rest in the user's order.
     this.siteMatches = new Map(accounts.length && host ? core.matching(host).map((m) => [m.id, m.how]) : []);
@@ -58,14 +66,46 @@ export class AccountList {
     $('#empty').hidden = session.readonly || session.locked || accounts.length > 0;
     $('#search').hidden = accounts.length < SEARCH_FROM;
     this.filter();
+    this.onRender?.();
+  }
+
+  /**
+   * Reads the choices again without a new list: after a logo was picked in an edit view, and when
+   * the codes module has taken over from the first paint's (which knows no pins or logo choices; the
+   * order it shows is the same). The rows made show their pins in place, keeping the focus.
+   */
+  refreshChoices() {
+    const { core } = this.session;
+    this.choices = new Map(core?.choices && !this.session.locked ? core.choices().map((c) => [c.id, c]) : []);
+    for (const row of this.rows.values()) showPinned(row, this.pinned(row.id));
+    this.onRender?.();
+  }
+
+  /** Whether an account is pinned. */
+  pinned(id) {
+    return !!this.choices.get(id)?.pinned;
+  }
+
+  /** Shows the accounts' logos (`logosOf`'s, by id) in their rows' boxes, and in rows made later. */
+  showLogos(logos, draw) {
+    this.logos = logos;
+    this.drawLogo = draw;
+    for (const row of this.rows.values()) this.fillLogo(row);
+  }
+
+  fillLogo(row) {
+    const logo = this.logos.get(row.id);
+    if (logo && this.drawLogo) row.slot.replaceChildren(this.drawLogo(logo));
   }
 
   row(a) {
     const made = makeRow(a, {
       forSite: this.siteMatches.has(a.id),
       canFill: !!this.session.tab?.origin,
+      pinned: this.pinned(a.id),
       act: this.act,
     });
+    this.fillLogo(made);
     this.rows.set(a.id, made);
     this.ticker.added(made);
     // One tab stop: the row that had it keeps it; a new row has none.
@@ -111,6 +151,13 @@ export class AccountList {
     };
     const inRow = [entry, ...entry.closest('li').querySelectorAll('.actions .next, .actions summary')];
     const col = inRow.indexOf(e.target);
+    // Alt+Up/Down on the focused account moves it (arrange.js), and says where it went.
+    if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown') && e.target === entry) {
+      e.preventDefault();
+      const row = this.rows.get(Number(entry.closest('li').dataset.id));
+      if (row) this.act(e.key === 'ArrowUp' ? 'moveUp' : 'moveDown', row.account, row);
+      return;
+    }
     switch (e.key) {
       case 'ArrowDown': go(at + 1); break;
       case 'ArrowUp': go(at - 1); break;

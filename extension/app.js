@@ -1,12 +1,17 @@
 // Everything interactive, loaded right after the first paint together with the codes module: the row
-// actions (actions.js, edit.js), the lock screen's form and the notices (lockscreen.js), passkeys
+// actions (actions.js, edit.js), pins and moves (arrange.js), undo (undo.js), the rows' logos
+// (logos.js, into the boxes the first paint kept), the lock screen's form and the notices (lockscreen.js), passkeys
 // (passkeys.js), Settings (settings.js, transfer.js), the import preview (preview.js), the QR viewer
 // (qrview.js), the clock check (clock.js), and Add (add.js, loaded when first used).
 import { msg, popOut } from './ext.js';
 import { $, showError, errorText } from './dom.js';
+import { codesModule } from './wasm.js';
 import * as clock from './clock.js';
 import { copy, fill, nextHotp } from './actions.js';
 import { startRename, confirmRemove } from './edit.js';
+import { togglePin, moveBy, wireDrag, isRowDrag } from './arrange.js';
+import { offerUndo, endUndo, wireUndoKey } from './undo.js';
+import { loadLogos, loadLogoStyles, logoElement } from './logos.js';
 import { showLock, wireLock, focusUnlock } from './lockscreen.js';
 import { showPasskeys, wirePasskeys, resumePasskey } from './passkeys.js';
 import { showSettings, wireSettings, openSettings, closeSettings } from './settings.js';
@@ -57,7 +62,8 @@ function wire(session, list, preview) {
     else return;
     e.preventDefault();
   });
-  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  // Files dropped anywhere are imported; a row dragged within the list is arrange.js's.
+  document.addEventListener('dragover', (e) => { e.preventDefault(); if (!isRowDrag(e)) document.body.classList.add('dragging'); });
   document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
   document.addEventListener('drop', async (e) => {
     e.preventDefault();
@@ -86,6 +92,7 @@ function wire(session, list, preview) {
     if (locking) {
       closeAdd();
       preview.close();
+      endUndo();
     }
     showState(session);
     if (locking) focusUnlock();
@@ -94,6 +101,23 @@ function wire(session, list, preview) {
   // What the fill shortcut and the context menu left for the popup.
   receiveFromWorker(session, addView);
   globalThis.authbarScanPage = async (screenshot) => (await addView()).scanPage(screenshot);
+}
+
+/**
+ * The rows' logos, chosen by the core (`logosOf`: the user's choice, else the site's or the issuer's
+ * brand, else the letter) and drawn from the packaged bundle once it and logos.css are loaded: after
+ * the first paint, into the boxes its rows kept. Nothing is fetched from the network.
+ */
+async function showLogos(list) {
+  const rows = list.ordered.map((a) => ({ id: a.id, issuer: a.issuer, name: a.name, site: a.site, logo: list.choices.get(a.id)?.logo ?? null }));
+  const logos = new Map(codesModule().logosOf(rows).map((m) => [m.id, m]));
+  try {
+    await Promise.all([loadLogoStyles(), loadLogos()]);
+  } catch {
+    return; // the package is damaged: the rows keep their empty boxes
+  }
+  performance.mark('authbar:logos');
+  list.showLogos(logos, logoElement);
 }
 
 /** A row's action (row.js): the list, its session and the views it opens. */
@@ -105,6 +129,9 @@ function actions(session, list) {
       case 'next': return nextHotp(session, list, row);
       case 'qr': return showAccountQr(session.core, a).catch((err) => showError($('#banner'), errorText(err)));
       case 'rename': return startRename(session, list, a);
+      case 'pin': return togglePin(session, list, a);
+      case 'moveUp': return moveBy(session, list, a, -1);
+      case 'moveDown': return moveBy(session, list, a, 1);
       case 'delete': return confirmRemove(session, list, a);
       default: return undefined;
     }
@@ -117,8 +144,16 @@ function actions(session, list) {
  */
 export function start(session, list) {
   const act = actions(session, list);
-  const preview = new PreviewView(session, list, () => { adding?.closeAdd(); closeSettings(); });
+  // An import that replaced accounts can be undone for a while.
+  const preview = new PreviewView(session, list, () => { adding?.closeAdd(); closeSettings(); },
+    (report, done) => { if (report.replaced.length) offerUndo(session, list, done); });
   wire(session, list, preview);
+  wireDrag(session, list);
+  wireUndoKey();
+  $('#copy-hint').append(` ${msg('moveHint')}`);
+  // The first paint's rows get their pins and logos, from the codes module's choices.
+  list.onRender = () => showLogos(list);
+  list.refreshChoices();
   session.watch();
   showState(session);
   // The clock check; a correction recomputes the codes.

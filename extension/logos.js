@@ -2,7 +2,8 @@
 // so no icon server learns which sites the user has a second factor for. Which logo an account
 // gets is the core's rule (the tools module's `logosOf`, `crates/core/src/logo`); this module draws
 // it: a brand's icon (Simple Icons, `logos/logos.json`, loaded once on first use) on a tile of the
-// brand's colour, or the letter avatar, and offers a picker to choose another. Styles: logos.css.
+// brand's colour, or the letter avatar, and offers a picker to choose another. Styles: logos.css,
+// added by `loadLogoStyles` after the first paint.
 // No browser-extension API is used here.
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -24,6 +25,22 @@ export function loadLogos() {
     .then((bundle) => { icons = bundle.icons; return icons; })
     .catch((err) => { loading = null; throw err; });
   return loading;
+}
+
+let styles = null;
+
+/**
+ * Adds logos.css to the page, once (the first paint needs none of it: its rows only keep a logo's
+ * box, popup.css's `.logo-slot`); resolves when it applies. A failed load is not kept.
+ */
+export function loadLogoStyles() {
+  styles ??= new Promise((resolve, reject) => {
+    const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: new URL('./logos.css', import.meta.url).href });
+    link.onload = resolve;
+    link.onerror = () => { link.remove(); styles = null; reject(new Error('logos.css did not load')); };
+    document.head.append(link);
+  });
+  return styles;
 }
 
 /**
@@ -72,10 +89,12 @@ let pickers = 0;
  * a click outside). `current` (a slug or `'letter'`) is marked and starts active; `brands` is
  * `logoBrands()`'s list. Keyboard: type to search, Up/Down/Page Up/Page Down to move, Enter to
  * choose; focus goes back to `anchor`. `letter` is the account's letter avatar (a `logosOf` match)
- * to preview; `words` overrides the English texts: {title, search, letter, current, none}.
+ * to preview; `automatic` (a `logosOf` match: the logo the rule gives) adds a first option,
+ * `'auto'`, for going back to it; `words` overrides the English texts: {title, search, letter,
+ * automatic, current, none}.
  */
-export function pickLogo(anchor, current, brands, { letter = null, words = {} } = {}) {
-  const w = { title: 'Choose a logo', search: 'Search logos', letter: 'Letter', current: 'current', none: 'No logo matches', ...words };
+export function pickLogo(anchor, current, brands, { letter = null, automatic = null, words = {} } = {}) {
+  const w = { title: 'Choose a logo', search: 'Search logos', letter: 'Letter', automatic: 'Automatic', current: 'current', none: 'No logo matches', ...words };
   const id = `logo-picker-${++pickers}`;
   const input = Object.assign(document.createElement('input'), { type: 'search', placeholder: w.search, autocomplete: 'off', spellcheck: false });
   for (const [name, value] of Object.entries({ role: 'combobox', 'aria-label': w.search, 'aria-expanded': 'true', 'aria-controls': id, 'aria-autocomplete': 'list' })) {
@@ -93,7 +112,8 @@ export function pickLogo(anchor, current, brands, { letter = null, words = {} } 
 
   const letterMatch = letter ?? { kind: 'letter', letter: 'A', background: '#5b6472', foreground: '#ffffff' };
   const byTitle = [...brands].sort((a, b) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }));
-  const options = [{ value: 'letter', label: w.letter, match: letterMatch },
+  const options = [...(automatic ? [{ value: 'auto', label: w.automatic, match: automatic }] : []),
+    { value: 'letter', label: w.letter, match: letterMatch },
     ...byTitle.map((b) => ({ value: b.slug, label: b.title, match: { kind: 'brand', ...b } }))]
     .map((option, i) => {
       const node = document.createElement('li');

@@ -5,8 +5,12 @@ import { msg } from './ext.js';
 import { $, el, label, describe, errorText, showError, status, slow, newPassphrase } from './dom.js';
 
 export class PreviewView {
-  /** `session` (session.js), `list` (accounts.js); `opening()` closes whatever the preview replaces. */
-  constructor(session, list, opening) {
+  /**
+   * `session` (session.js), `list` (accounts.js); `opening()` closes whatever the preview replaces;
+   * `committed(report, words)` is told what a commit did.
+   */
+  constructor(session, list, opening, committed = () => {}) {
+    this.committed = committed;
     this.session = session;
     this.list = list;
     this.opening = opening;
@@ -137,6 +141,7 @@ export class PreviewView {
     if (report.replaced.length) parts.push(msg('replaced', report.replaced.length));
     if (report.duplicates) parts.push(msg('duplicates', report.duplicates));
     status(parts.join('. '));
+    this.committed(report, parts.join('. '));
     // A replaced account's old secret must not stay in the browser's files.
     if (report.replaced.length) await session.purge();
   }

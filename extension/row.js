@@ -1,5 +1,7 @@
-// One account's row in the list: the countdown ring, the entry (issuer, name, code: a click copies,
-// Enter fills), and the actions (HOTP's next code, and a menu of the rarely used ones).
+// One account's row in the list: the logo's box (empty in the first paint, filled once the logos are
+// chosen, so nothing moves), the entry (issuer, name, code: a click copies, Enter fills), the
+// countdown ring, and the actions (HOTP's next code, and a menu of the rarely used ones). A row can
+// be dragged to another place (arrange.js listens on the list).
 import { msg } from './ext.js';
 import { el, label, breakAfterAt } from './dom.js';
 
@@ -26,17 +28,26 @@ function ring() {
   } };
 }
 
+/** The pin's mark beside the issuer: an image named "Pinned", so the row's name says it. */
+function pinMark() {
+  const svg = svgEl('svg', { viewBox: '0 0 16 16', class: 'pin-mark', role: 'img', 'aria-label': msg('pinnedLabel') });
+  svg.append(svgEl('path', { d: 'M6 1.5h4l-.6 4.2 2.6 2.3v1.3H4V8l2.6-2.3zM8 9.3v5.2' }));
+  return svg;
+}
+
 /**
  * A row for account `a` (`listed()`'s `{id, type, issuer, name, site}`). `forSite`: it belongs to the
- * tab's site; `canFill`: the popup has a page to fill; `act(name, a, row)` runs an action (`copy`,
- * `fill`, `next`, `qr`, `rename`, `delete`). Returns `{id, li, entry, code, ring, account}`.
+ * tab's site; `canFill`: the popup has a page to fill; `pinned`: it is pinned; `act(name, a, row)`
+ * runs an action (`copy`, `fill`, `next`, `qr`, `rename`, `pin`, `delete`, `moveUp`, `moveDown`).
+ * Returns `{id, li, entry, code, ring, slot, account}`: `slot` is the logo's box.
  */
-export function makeRow(a, { forSite, canFill, act }) {
+export function makeRow(a, { forSite, canFill, pinned = false, act }) {
   const code = el('span', { className: 'code' });
-  const row = { id: a.id, li: null, code, ring: null, account: a, entry: null, expiresAt: 0, periodMs: 1, shown: -1 };
+  const slot = el('span', { className: 'logo-slot', attrs: { 'aria-hidden': 'true' } });
+  const row = { id: a.id, li: null, code, ring: null, slot, account: a, entry: null, expiresAt: 0, periodMs: 1, shown: -1 };
   // The row's name comes from its content (issuer, name, code), so a screen reader reads the digits;
   // the whole name wraps rather than being cut.
-  const entry = el('div', { className: 'entry', tabIndex: -1, title: label(a), attrs: { role: 'button', 'aria-describedby': 'copy-hint' } },
+  const entry = el('div', { className: 'entry', tabIndex: -1, title: `${label(a)}\n${msg('moveHint')}`, attrs: { role: 'button', 'aria-describedby': 'copy-hint' } },
     el('span', { className: 'issuer' }, a.issuer ?? ''),
     el('span', { className: 'name' }, breakAfterAt(a.name || (a.issuer ? '' : '—'))),
     code,
@@ -60,7 +71,8 @@ export function makeRow(a, { forSite, canFill, act }) {
     el('div', { className: 'menu-items' },
       canFill ? item('fill', 'fill', 'fill') : null,
       item('qr', 'showQr', 'qr'),
-      item('rename', 'rename', 'rename'),
+      item('pin', 'pin', 'pin'),
+      item('rename', 'edit', 'rename'),
       item('delete', 'delete', 'delete')));
   // Any pick closes the menu; so does Escape.
   menu.addEventListener('click', (e) => { if (e.target.closest('.menu-items button')) menu.open = false; });
@@ -68,14 +80,31 @@ export function makeRow(a, { forSite, canFill, act }) {
     if (e.key === 'Escape' && menu.open) { e.stopPropagation(); menu.open = false; menu.querySelector('summary').focus(); }
   });
   actions.append(menu);
-  const li = el('li', { className: forSite ? 'match' : '', attrs: { 'data-id': String(a.id) } });
+  const li = el('li', { className: forSite ? 'match' : '', draggable: true, attrs: { 'data-id': String(a.id) } });
+  li.append(slot, entry);
   // TOTP and Steam codes roll with time: a countdown; HOTP waits for "next".
   if (a.type !== 'hotp') {
     row.ring = ring();
     li.append(row.ring.svg);
   }
-  li.append(entry, actions);
+  li.append(actions);
   row.li = li;
   row.entry = entry;
+  showPinned(row, pinned);
   return row;
+}
+
+/**
+ * Shows whether a row's account is pinned: its mark (named "Pinned") before the issuer, and its
+ * menu's "Pin" or "Unpin". In place, so a row of the first paint (whose reader knows no pins'
+ * marks) keeps its focus when the codes module says it is pinned.
+ */
+export function showPinned(row, pinned) {
+  const { li } = row;
+  if (li.classList.contains('pinned') === pinned) return;
+  li.classList.toggle('pinned', pinned);
+  const issuer = li.querySelector('.issuer');
+  if (pinned) issuer.prepend(pinMark());
+  else issuer.querySelector('.pin-mark')?.remove();
+  li.querySelector('.menu-items .pin').textContent = msg(pinned ? 'unpin' : 'pin');
 }

@@ -4,10 +4,11 @@
 //! cross as text: accounts in their stored form (which the codes module validates again on reading,
 //! as it does a stored vault), the entries that were skipped in the core's one shape for them
 //! ([`SkippedView`]: the reason's code, the key of its words, its values and its English message),
-//! and which part of a Google Authenticator export it was. The vault's own accounts never leave the
+//! which part of a Google Authenticator export it was, and an Authbar backup's sites, pins and logos
+//! ([`Kept`], checked again by the vault's preview). The vault's own accounts never leave the
 //! codes module.
 
-use authbar_core::import::BatchInfo;
+use authbar_core::import::{BatchInfo, Kept};
 use authbar_core::vault::SkippedView;
 use authbar_core::{Account, Import};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,9 @@ pub(crate) struct FileRead {
     pub skipped: Vec<SkippedView>,
     /// `[index, size, id]` of a Google Authenticator export part.
     pub batch: Option<[i32; 3]>,
+    /// An Authbar backup's sites, pins and logos, one per account (none for other formats).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<Kept>,
 }
 
 #[cfg_attr(not(feature = "tools"), allow(dead_code))]
@@ -36,6 +40,7 @@ impl FileRead {
                 .map(|s| SkippedView::of(0, s))
                 .collect(),
             batch: import.batch.map(|b| [b.index, b.size, b.id]),
+            kept: import.kept,
         }
     }
 }
@@ -50,6 +55,7 @@ impl FileRead {
             batch: self
                 .batch
                 .map(|[index, size, id]| BatchInfo { index, size, id }),
+            kept: self.kept,
             ..Import::default()
         };
         (import, self.skipped)

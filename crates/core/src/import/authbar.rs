@@ -1,8 +1,9 @@
 //! Authbar's own encrypted backups (`.authbar`, `docs/vault-format.md`): the sealed vault format
-//! under the backup's passphrase, read by [`crate::sealed`].
+//! under the backup's passphrase, read by [`crate::sealed`]. The accounts come with what the list
+//! kept beside them (site, pin, logo: [`Kept`]), in the backup's list order.
 
 use super::error::{Format, ImportError};
-use super::{Import, Probe, Sniff};
+use super::{Import, Kept, Probe, Sniff};
 use crate::sealed::{SealedError, SealedVault, VERSION};
 
 pub(super) const PROBE: Probe = Probe {
@@ -19,7 +20,15 @@ fn read(sniff: &Sniff, password: Option<&str>) -> Result<Import, ImportError> {
     let password = password.ok_or(ImportError::PasswordRequired { format })?;
     let (_, vault) = backup.unlock(password).map_err(|e| error(format, e))?;
     let mut import = Import::new(format);
-    import.accounts = vault.entries().iter().map(|e| e.account.clone()).collect();
+    // In the backup's list order, with what the list kept beside each account.
+    for entry in vault.entries() {
+        import.accounts.push(entry.account.clone());
+        import.kept.push(Kept {
+            site: entry.site.clone(),
+            pinned: entry.pinned,
+            logo: entry.logo.clone(),
+        });
+    }
     Ok(import)
 }
 

@@ -19,6 +19,8 @@ mod fields;
 mod lists;
 mod twofas;
 
+use serde::{Deserialize, Serialize};
+
 use crate::Account;
 use crate::migration::{self, Unsupported};
 use crate::qr::{PayloadKind, QrPayload};
@@ -68,6 +70,25 @@ pub struct Import {
     pub skipped: Vec<Skipped>,
     /// For a Google Authenticator export: which part of it this was.
     pub batch: Option<BatchInfo>,
+    /// For an Authbar backup: what its list kept beside each account (site, pin, logo), one per
+    /// account in the order of `accounts` (the backup's list order); empty for every other format.
+    pub kept: Vec<Kept>,
+}
+
+/// What Authbar's list keeps beside an account, which its backups carry: the site the account was
+/// added or filled from, whether it is pinned, and the logo chosen for it (a slug or `letter`). The
+/// list checks them when it takes them ([`crate::Vault::preview`]).
+///
+/// JSON: `{"site":"github.com","pinned":true,"logo":"github"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Kept {
+    /// The site (a host), if any.
+    pub site: Option<String>,
+    /// Pinned to the top of the list.
+    pub pinned: bool,
+    /// The logo chosen, if any.
+    pub logo: Option<String>,
 }
 
 impl Import {

@@ -43,7 +43,7 @@ impl Vault {
 
     /// A new entry whose uid has a tombstone (the same account added again after a deletion) ends
     /// the tombstone; its HOTP counter never goes back below the deleted entry's.
-    fn revive(&mut self, entry: &mut Entry) {
+    pub(super) fn revive(&mut self, entry: &mut Entry) {
         if let Ok(i) = self.tombstones.binary_search_by(|t| t.uid.cmp(&entry.uid)) {
             let tomb = self.tombstones.remove(i);
             if tomb.counter > entry.account.counter() {
@@ -156,11 +156,18 @@ impl Vault {
         Ok(())
     }
 
-    /// Chooses an entry's logo: a logo's slug (lower-case letters and digits), [`super::LETTER`]
-    /// for the letter avatar, or `None` for the one its issuer and site match.
+    /// Chooses an entry's logo: the slug of a logo Authbar ships ([`crate::logo::brand`]),
+    /// [`super::LETTER`] for the letter avatar, or `None` for the one its issuer and site match. A
+    /// slug of no shipped logo is refused ([`VaultError::UnknownLogo`]), though a stored text may
+    /// hold one (chosen on a newer version, which ships more): the list then shows the match.
     pub fn set_logo(&mut self, id: u64, logo: Option<&str>) -> Result<(), VaultError> {
         if let Some(logo) = logo {
             check_logo(logo)?;
+            if logo != super::LETTER && crate::logo::brand(logo).is_none() {
+                return Err(VaultError::UnknownLogo {
+                    logo: logo.to_owned(),
+                });
+            }
         }
         let index = self.position(id)?;
         if self.entries[index].logo.as_deref() != logo {

@@ -39,6 +39,17 @@ pub enum VaultError {
         /// The text given.
         logo: String,
     },
+    /// A logo choice that names no logo Authbar ships.
+    UnknownLogo {
+        /// The slug given.
+        logo: String,
+    },
+    /// A deleted entry that cannot be brought back: the list holds it again (sync brought it back,
+    /// or the same account was added again).
+    AlreadyBack {
+        /// The entry that holds it now.
+        id: u64,
+    },
     /// A move that would take a pinned entry below the unpinned ones, or an unpinned one among the
     /// pinned.
     MoveAcrossPin {
@@ -71,6 +82,8 @@ impl Coded for VaultError {
             VaultError::NoSuchPosition { .. } => "no_such_position",
             VaultError::BadSite { .. } => "bad_site",
             VaultError::BadLogo { .. } => "bad_logo",
+            VaultError::UnknownLogo { .. } => "unknown_logo",
+            VaultError::AlreadyBack { .. } => "already_back",
             VaultError::MoveAcrossPin { .. } => "move_across_pin",
         }
     }
@@ -82,9 +95,9 @@ impl Coded for VaultError {
             VaultError::FutureSchema { found } => ErrorParams::new()
                 .with("found", found)
                 .with("known", SCHEMA),
-            VaultError::NoSuchEntry { id } | VaultError::NotHotp { id } => {
-                ErrorParams::new().with("id", id)
-            }
+            VaultError::NoSuchEntry { id }
+            | VaultError::NotHotp { id }
+            | VaultError::AlreadyBack { id } => ErrorParams::new().with("id", id),
             VaultError::NoSuchPosition { index, len } => {
                 ErrorParams::new().with("index", index).with("len", len)
             }
@@ -93,6 +106,9 @@ impl Coded for VaultError {
                 .with("found", logo)
                 .with("letter", LETTER)
                 .with("max", MAX_LOGO_CHARS),
+            VaultError::UnknownLogo { logo } => ErrorParams::new()
+                .with("found", logo)
+                .with("letter", LETTER),
             VaultError::MoveAcrossPin {
                 index,
                 pinned,
@@ -132,6 +148,15 @@ impl fmt::Display for VaultError {
                 f,
                 "'{logo}' is not a logo: a logo is named by lower-case letters and digits (at most \
                  {MAX_LOGO_CHARS}), or \"{LETTER}\" for the letter"
+            ),
+            VaultError::UnknownLogo { logo } => write!(
+                f,
+                "'{logo}' is not one of the logos Authbar ships: choose one from its list, or \
+                 \"{LETTER}\" for the letter"
+            ),
+            VaultError::AlreadyBack { id } => write!(
+                f,
+                "the deleted account is not put back: the list holds it again (account {id})"
             ),
             VaultError::MoveAcrossPin {
                 index,

@@ -25,16 +25,19 @@
 //! The modules: `format` (constants), `schema` (the stored text), `error` ([`VaultError`]), `list`
 //! (the [`Vault`] and its entries), `edit` (the changes a user makes), `order` (order keys),
 //! `replica` (uids, versions, tombstones and the copy's sync state), `view` (what a user interface
-//! shows of them) and `preview` (adding accounts: the preview and the commit).
+//! shows of them), `preview` (adding accounts: the preview and the commit), `kept` (a backup's
+//! sites, pins and logos taken back) and `undo` (a deletion or a replacement put back).
 
 mod edit;
 mod error;
 mod format;
+mod kept;
 mod list;
 pub mod order;
 mod preview;
 mod replica;
 mod schema;
+mod undo;
 mod view;
 
 pub use error::VaultError;
@@ -45,4 +48,5 @@ pub use preview::{
     BatchView, Choice, CommitError, Incoming, Preview, Problem, Selection, SkippedView, Status,
 };
 pub use replica::{Link, Replica, SyncId, TOMBSTONE_SECS, Tombstone, Uid, Version};
+pub use undo::Undo;
 pub use view::{AccountView, EntryView, ListedView};

@@ -6,10 +6,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::kept::checked_kept;
 use super::list::{Added, Vault};
 use super::view::{AccountView, same_label};
 use crate::Account;
-use crate::import::{Import, ImportError, Skipped};
+use crate::import::{Import, ImportError, Kept, Skipped};
 use crate::params::{Coded, ErrorParams, ErrorView};
 
 /// How an incoming account relates to what is stored. Serialised flat into [`Incoming`] as
@@ -70,6 +71,9 @@ pub struct Incoming {
     pub same_name_in_import: Vec<usize>,
     #[serde(skip)]
     account: Account,
+    /// What a backup's list kept beside the account (site, pin, logo), which an added entry takes.
+    #[serde(skip)]
+    kept: Option<Kept>,
 }
 
 impl Incoming {
@@ -332,7 +336,7 @@ impl Vault {
     ) -> Preview {
         let mut preview = Preview::default();
         for (source, result) in imports.into_iter().enumerate() {
-            let import = match result {
+            let import = match result.and_then(checked_kept) {
                 Ok(import) => import,
                 Err(error) => {
                     let text = match &error {
@@ -362,8 +366,10 @@ impl Vault {
                     .into_iter()
                     .map(|s| SkippedView::of(source, s)),
             );
+            let mut kept = import.kept.into_iter();
             for account in import.accounts {
-                let incoming = self.classify(&preview.accounts, source, account);
+                let mut incoming = self.classify(&preview.accounts, source, account);
+                incoming.kept = kept.next();
                 preview.accounts.push(incoming);
             }
         }
@@ -405,6 +411,7 @@ impl Vault {
             status,
             same_name_in_import,
             account,
+            kept: None,
         }
     }
 
@@ -446,7 +453,9 @@ impl Vault {
             match choice {
                 Choice::Skip => {}
                 Choice::Add if next.contains(&account) => added.duplicates.push(account),
-                Choice::Add => added.ids.push(next.push(account)),
+                Choice::Add => added
+                    .ids
+                    .push(next.push_kept(account, incoming.kept.as_ref())),
                 Choice::Replace(entry_id) => {
                     if added.replaced.contains(&entry_id) {
                         return Err(CommitError::ReplacedTwice { entry_id });

@@ -41,6 +41,7 @@ impl Authbar {
     pub fn lock(&mut self) {
         if self.state.is_protected() {
             self.discard();
+            self.drop_undo();
         }
         self.state.lock();
     }

@@ -1,10 +1,11 @@
 //! Module 1, "codes": what the popup needs for its first paint and its daily use. It holds the
-//! vault (open, unlock and lock, save), computes the codes, and adds, renames, moves and deletes
-//! accounts. Imports it takes as text (pasted links, QR payloads) or as a file the tools module read;
+//! vault (open, unlock and lock, save), computes the codes, and adds, renames, pins, moves and
+//! deletes accounts (and undoes a deletion or a replacement for a while). Imports it takes as text (pasted links, QR payloads) or as a file the tools module read;
 //! exports leave as text (`otpauth://` lines, Google Authenticator parts, an encrypted backup).
 //! No QR decoder or encoder, image code or importer of other apps' files is linked in.
 
 use authbar_core::sealed::{Random, RandomFailed};
+use authbar_core::vault::Undo;
 use authbar_core::{Coded, LockError, LockState, Vault};
 use wasm_bindgen::prelude::*;
 
@@ -12,6 +13,7 @@ use crate::js::{to_js, to_js_error};
 use crate::views;
 
 mod export;
+mod glance;
 mod lock;
 mod passkey;
 mod pending;
@@ -28,14 +30,16 @@ fn with_random<T, E: Coded>(f: impl FnOnce(Random<'_>) -> Result<T, E>) -> Resul
     f(&mut fill).map_err(|e| to_js_error(&e))
 }
 
-/// The vault in its lock state (the core's [`LockState`]: plain, locked, or unlocked with its key)
-/// and an import awaiting confirmation.
+/// The vault in its lock state (the core's [`LockState`]: plain, locked, or unlocked with its key),
+/// an import awaiting confirmation, and what undo would put back.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Authbar {
     state: LockState,
     /// The import shown for confirmation, and what it was made from.
     pending: Pending,
+    /// The last deletion or replacement, while undo is offered (`glance.rs`).
+    undo: Option<Undo>,
 }
 
 #[wasm_bindgen]
@@ -50,6 +54,7 @@ impl Authbar {
         Ok(Authbar {
             state: LockState::open(stored).map_err(|e| to_js_error(&e))?,
             pending: Pending::default(),
+            undo: None,
         })
     }
 
@@ -112,12 +117,14 @@ impl Authbar {
             .map_err(|e| to_js_error(&e))
     }
 
-    /// Deletes an account.
+    /// Deletes an account; `undo()` brings it back until `dropUndo()` (or the next deletion).
     pub fn remove(&mut self, id: f64) -> Result<(), JsValue> {
-        self.vault_mut()?
-            .remove(id as u64)
-            .map(|_| ())
-            .map_err(|e| to_js_error(&e))
+        let undo = self
+            .vault_mut()?
+            .remove_undoable(id as u64)
+            .map_err(|e| to_js_error(&e))?;
+        self.offer_undo(undo);
+        Ok(())
     }
 
     /// HOTP: moves the counter on; returns the new code.

@@ -150,7 +150,8 @@ impl Authbar {
 
     /// Applies the user's choices for the shown preview: `[{index, choice: "add" | "skip" |
     /// {replace: entryId}}]`, or `null` for every account not already stored. Returns `{ids,
-    /// replaced, duplicates}`. Nothing is written when a choice does not fit (error with its code).
+    /// replaced, duplicates}`; when it replaced accounts, `undo()` puts them back. Nothing is written
+    /// when a choice does not fit (error with its code).
     pub fn commit(&mut self, choices: JsValue) -> Result<JsValue, JsValue> {
         let preview = self.pending.shown.take().ok_or_else(|| {
             js_error(
@@ -170,15 +171,16 @@ impl Authbar {
             }
         };
         let result = match self.vault_mut() {
-            Ok(vault) => vault.commit(&preview, &choices),
+            Ok(vault) => vault.commit_undoable(&preview, &choices),
             Err(e) => {
                 self.pending.shown = Some(preview);
                 return Err(e);
             }
         };
         match result {
-            Ok(added) => {
+            Ok((added, undo)) => {
                 self.discard();
+                self.offer_undo(undo);
                 to_js(&added)
             }
             Err(e) => {

@@ -1,7 +1,7 @@
 // Everything interactive, loaded right after the first paint together with the codes module: the row
 // actions (actions.js, edit.js), the lock screen's form and the notices (lockscreen.js), passkeys
 // (passkeys.js), Settings (settings.js, transfer.js), the import preview (preview.js), the QR viewer
-// (qrview.js), the clock check (clock.js), and Add (add.js, loaded when first used).
+// (qrview.js), the clock check (clock.js), sync (sync.js), and Add (add.js, loaded when first used).
 import { msg, popOut } from './ext.js';
 import { $, showError, errorText } from './dom.js';
 import * as clock from './clock.js';
@@ -13,6 +13,7 @@ import { showSettings, wireSettings, openSettings, closeSettings } from './setti
 import { wireTransfer } from './transfer.js';
 import { PreviewView } from './preview.js';
 import { showAccountQr, wireQrView } from './qrview.js';
+import { startSync } from './sync.js';
 
 // The Add view (add.js, and images.js with it), loaded when first used: the first paint needs neither.
 let adding = null;
@@ -26,15 +27,15 @@ export function showState(session) {
   if (session.readonly) showError($('#banner'), errorText(session.problem));
 }
 
-function wire(session, list, preview) {
+function wire(session, list, preview, sync) {
   const closeAdd = () => adding?.closeAdd();
   const addView = () => (addLoad ??= import('./add.js').then((module) => {
     module.start({ session, showPreview: (p, problems, site) => preview.show(p, problems, site), closeSettings });
     adding = module;
     return module;
   }));
-  wireLock(session, list, (focus) => { closeAdd(); openSettings(focus); });
-  wireSettings(session, closeAdd);
+  wireLock(session, list, (focus) => { closeAdd(); openSettings(focus); }, sync);
+  wireSettings(session, closeAdd, sync);
   wirePasskeys(session, list);
   wireTransfer(session, preview);
   wireQrView();
@@ -115,7 +116,9 @@ function actions(session, list) {
 export function start(session, list) {
   const act = actions(session, list);
   const preview = new PreviewView(session, list, () => { adding?.closeAdd(); closeSettings(); });
-  wire(session, list, preview);
+  const sync = startSync(session, list);
+  wire(session, list, preview, sync);
+  sync.listen(() => showState(session));
   session.watch();
   showState(session);
   // The clock check; a correction recomputes the codes.

@@ -2,7 +2,8 @@
 // not the account's site), or (HOTP) move to the next.
 import { msg } from './ext.js';
 import { $, el, label, showError, status } from './dom.js';
-import { fillCode, isToolbarPopup } from './tab.js';
+import { isToolbarPopup } from './tab.js';
+import { fillCode } from './inpage.js';
 
 /** Copies a row's code to the clipboard and says so (a badge on the row, and to screen readers). */
 export async function copy(list, row) {

@@ -5,7 +5,7 @@
 import { codesModule, loadTools, prefetchTools } from './wasm.js';
 import { msg, captureVisibleTab } from './ext.js';
 import { $, showError, describe } from './dom.js';
-import { pixelsOf, blobOf, MAX_BYTES, ImageError } from './images.js';
+import { pixelsOf, blobOf, crop, MAX_BYTES, ImageError } from './images.js';
 
 let app;  // {session, showPreview(preview, problems, site), closeSettings()}
 
@@ -108,6 +108,24 @@ export async function importBlobs(files) {
   else showError(errorNode, errors.join('\n'));
 }
 
+/**
+ * Shows what the context menu read (ext.js `leaveScanned`): its codes in the preview, the accounts
+ * recording the page's site as a scan here does, or why there were none.
+ */
+export function showScanned({ payloads, site, problem }) {
+  let failed = problem;
+  if (!failed) {
+    try {
+      app.showPreview(app.session.core.previewPayloads(payloads, false), [], site);
+      return;
+    } catch (err) {
+      failed = err;
+    }
+  }
+  if ($('#add').hidden) openAdd();
+  showError($('#qr-error'), describe(failed));
+}
+
 /** Scans the visible tab. `screenshot` lets tests inject the capture. */
 export async function scanPage(screenshot = null) {
   if ($('#add').hidden) openAdd();
@@ -182,14 +200,10 @@ function offerRegion(pixels, dataUrl) {
 
 async function decodeRegion(pixels, x, y, w, h) {
   if (w < 8 || h < 8) { showError($('#region-error'), msg('regionTooSmall')); return; }
-  const crop = new Uint8ClampedArray(w * h * 4);
-  for (let row = 0; row < h; row++) {
-    const from = ((y + row) * pixels.width + x) * 4;
-    crop.set(pixels.data.subarray(from, from + w * 4), row * w * 4);
-  }
+  const part = crop(pixels, { x, y, width: w, height: h });
   try {
     const tools = await loadTools();
-    const preview = app.session.core.previewPayloads(await tools.qrDecodeRgba(crop, w, h), false);
+    const preview = app.session.core.previewPayloads(await tools.qrDecodeRgba(part.data, part.width, part.height), false);
     $('#region').hidden = true;
     app.showPreview(preview, [], app.session.tab?.host);
   } catch (err) {

@@ -14,6 +14,7 @@ import { wireTransfer } from './transfer.js';
 import { PreviewView } from './preview.js';
 import { showAccountQr, wireQrView } from './qrview.js';
 import { startSync } from './sync.js';
+import { receiveFromWorker } from './handoff.js';
 
 // The Add view (add.js, and images.js with it), loaded when first used: the first paint needs neither.
 let adding = null;
@@ -91,6 +92,8 @@ function wire(session, list, preview, sync) {
     if (locking) focusUnlock();
   });
   // For tests and the benchmark: the scan entry point with an injected screenshot.
+  // What the fill shortcut and the context menu left for the popup.
+  receiveFromWorker(session, addView);
   globalThis.authbarScanPage = async (screenshot) => (await addView()).scanPage(screenshot);
 }
 

@@ -6,7 +6,7 @@
 import { codesModule } from './wasm.js';
 import { msg, loadSettings, saveSettings } from './ext.js';
 import { $, el } from './dom.js';
-import { apiTimeSample, askAccess, dateSample } from './tab.js';
+import { apiTimeSample, askAccess, dateSample } from './inpage.js';
 import { current, setCorrection } from './correction.js';
 
 const API_SAMPLES = 3;

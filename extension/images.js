@@ -34,6 +34,21 @@ export async function pixelsOf(blob) {
   }
 }
 
+/** The part `{x, y, width, height}` of decoded pixels (`pixelsOf`), clipped to them; null when none is left. */
+export function crop(pixels, { x, y, width, height }) {
+  const left = Math.max(0, Math.floor(x));
+  const top = Math.max(0, Math.floor(y));
+  const w = Math.min(pixels.width, Math.ceil(x + width)) - left;
+  const h = Math.min(pixels.height, Math.ceil(y + height)) - top;
+  if (w <= 0 || h <= 0) return null;
+  const data = new Uint8ClampedArray(w * h * 4);
+  for (let row = 0; row < h; row++) {
+    const from = ((top + row) * pixels.width + left) * 4;
+    data.set(pixels.data.subarray(from, from + w * 4), row * w * 4);
+  }
+  return { data, width: w, height: h };
+}
+
 /** A Blob from a data: URL (captureVisibleTab's result). */
 export async function blobOf(dataUrl) {
   return (await fetch(dataUrl)).blob();

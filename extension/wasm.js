@@ -56,8 +56,15 @@ export function codesModule() {
  * core's error for a text it cannot read (a newer version's, a damaged one): never overwrite it.
  */
 export async function openStored(text) {
-  const { Authbar } = await loadCodes();
-  return new Authbar(bytesOf(text));
+  return storedCore(await loadCodes(), text);
+}
+
+/**
+ * The same from an app module loaded by the caller: the service worker, where `import()` is not
+ * allowed, imports it statically (shortcut.js).
+ */
+export function storedCore(app, text) {
+  return new app.Authbar(bytesOf(text));
 }
 
 let tools = null;

@@ -8,40 +8,14 @@
 // (harness.js `siteAccess`); the pages are served as http://forms.test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, basename } from 'node:path';
-import { ROOT, launch, openPopup, addText, confirmPreview, oathtool } from './harness.js';
+import { readdirSync } from 'node:fs';
+import { launch, openPopup, addText, confirmPreview, oathtool } from './harness.js';
+import { FORMS, SIX, EIGHT, CORPUS, serveForms, reading as pageReading } from './forms.js';
 
-const FORMS = join(ROOT, 'tests/fixtures/forms');
 // The popup's fixed clock. In the past: the clock check's in-page requests, timed by the popup's
 // clock, are then due at once and never wait in the page.
 const T = 1_700_000_015;
-const SIX = { name: 'alice', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', digits: 6 };
-const EIGHT = { name: 'eight', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', digits: 8 };
 const codeOf = (account) => oathtool({ secret: account.secret, time: T, digits: account.digits });
-
-// Each form of the corpus, the rule that finds its field and the technique its page takes.
-const CORPUS = [
-  { form: 'plain.html', how: 'likely', by: 'value' },
-  { form: 'boxes-otc.html', how: 'one-time-code', by: 'value' },
-  { form: 'boxes-bare.html', how: 'boxes', by: 'value' },
-  { form: 'boxes-keydown.html', how: 'boxes', by: 'keys' },
-  { form: 'boxes-paste.html', how: 'boxes', by: 'paste' },
-  { form: 'boxes-split.html', how: 'boxes', by: 'value' },
-  { form: 'boxes-submit.html', how: 'one-time-code', by: 'value' },
-  { form: 'boxes-8.html', how: 'one-time-code', by: 'value', account: EIGHT },
-  { form: 'shadow.html', how: 'boxes', by: 'value' },
-  { form: 'react.html', how: 'one-time-code', by: 'value' },
-  { form: 'numeric.html', how: 'numeric', by: 'value' },
-  { form: 'iframe.html', how: 'likely', by: 'value' },
-  { form: 'password.html', how: 'likely', by: 'value' },
-  { form: 'decoy.html', how: 'likely', by: 'value' },
-  { form: 'focused.html', how: 'focused', by: 'value' },
-  { form: 'modal.html', how: 'likely', by: 'value' },
-  { form: 'dialog.html', how: 'focused', by: 'value' },
-  { form: 'label.html?text=Bestätigungscode&lang=de', how: 'likely', by: 'value' },
-];
 
 // The code field's words in the ten languages Authbar ships, as sites put them.
 const LABELS = {
@@ -54,14 +28,7 @@ let context, cleanup, server, site, tabId, helper;
 const origin = () => `http://forms.test:${server.address().port}`;
 
 before(async () => {
-  server = createServer((req, res) => {
-    const name = basename(new URL(req.url, 'http://x').pathname);
-    let page;
-    try { page = readFileSync(join(FORMS, name)); } catch { page = null; }
-    res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(req.method === 'HEAD' ? undefined : page ?? 'not found');
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server = await serveForms();
   ({ context, cleanup } = await launch({ siteAccess: true }));
   helper = await openPopup(context);
   for (const a of [SIX, EIGHT]) {
@@ -78,14 +45,7 @@ after(async () => {
   server?.close();
 });
 
-/** What the page read: its `data-KEY` (`received`: the code it got), in whichever of its frames has it. */
-async function reading(key = 'received') {
-  for (const frame of site.frames()) {
-    const value = await frame.evaluate((k) => document.body?.dataset[k], key);
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
+const reading = (key) => pageReading(site, key);
 
 /**
  * Opens `form` in the tab, then the popup for that tab at the fixed clock, and fills `account`'s code

@@ -21,13 +21,15 @@ export function extensionId(dir = EXTENSION) {
 /**
  * A copy of the extension that may reach http://127.0.0.1 and http://*.test pages. What it stands for: the activeTab
  * grant of a click on the toolbar button (or the shortcut), which a headless test cannot make. The
- * code paths are the shipped ones; only the grant is given up front. Returns the copy's directory.
+ * code paths are the shipped ones; only the grant is given up front. `capture`: `<all_urls>` instead,
+ * the only other grant that lets `captureVisibleTab` read a page (the context menu's). Returns the
+ * copy's directory.
  */
-function withSiteAccess() {
+function withSiteAccess(capture) {
   const dir = mkdtempSync(join(tmpdir(), 'authbar-site-access-'));
   cpSync(EXTENSION, dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  manifest.host_permissions = ['http://127.0.0.1/*', 'http://*.test/*'];
+  manifest.host_permissions = capture ? ['<all_urls>'] : ['http://127.0.0.1/*', 'http://*.test/*'];
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
@@ -35,9 +37,10 @@ function withSiteAccess() {
 /** The extension directory the running browser loaded (see `launch`'s `siteAccess`). */
 export let loaded = EXTENSION;
 
+/** `siteAccess`: true, or 'capture' (see `withSiteAccess`). */
 export async function launch({ userDataDir, locale = 'en-US', siteAccess = false } = {}) {
   const dir = userDataDir ?? mkdtempSync(join(tmpdir(), 'authbar-profile-'));
-  const extension = siteAccess ? withSiteAccess() : EXTENSION;
+  const extension = siteAccess ? withSiteAccess(siteAccess === 'capture') : EXTENSION;
   loaded = extension;
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium',

@@ -2,7 +2,7 @@
 // fetch: no npm dependency. W3C WebDriver: https://www.w3.org/TR/webdriver2/ ; geckodriver's own
 // commands (moz/addon/install, moz/context): https://firefox-source-docs.mozilla.org/testing/geckodriver/
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,10 +80,25 @@ export function newProfile() {
 class WebDriverError extends Error {}
 
 /**
- * Starts geckodriver and a headless Firefox on `profile` (used in place, so a second launch on the same
- * directory is a browser restart) with the extension installed as a temporary add-on.
+ * A copy of the extension that may reach `origins` (match patterns), for a test that stands in for
+ * the activeTab grant of a shortcut or a menu click, which WebDriver cannot make. Returns its
+ * directory; the caller removes it (`removeProfile`).
  */
-export async function launch(profile) {
+export function extensionWithAccess(origins) {
+  const dir = mkdtempSync(join(tmpdir(), 'authbar-firefox-ext-'));
+  cpSync(EXTENSION, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  manifest.host_permissions = origins;
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+/**
+ * Starts geckodriver and a headless Firefox on `profile` (used in place, so a second launch on the same
+ * directory is a browser restart) with the extension (`extension`: its directory) installed as a
+ * temporary add-on.
+ */
+export async function launch(profile, { extension = EXTENSION } = {}) {
   const port = await freePort();
   // --allow-system-access: the chrome context, needed to open a moz-extension:// page (see openPopup).
   const driver = spawn(GECKODRIVER, ['--port', String(port), '--allow-system-access', '--log', 'warn'], {
@@ -128,7 +143,7 @@ export async function launch(profile) {
   }
   const browser = new Browser(call, `/session/${session.sessionId}`, driver);
   try {
-    await browser.command('POST', '/moz/addon/install', { path: EXTENSION, temporary: true });
+    await browser.command('POST', '/moz/addon/install', { path: extension, temporary: true });
   } catch (e) {
     // A manifest Firefox refuses: say so, and leave no browser running.
     await browser.quit();

@@ -3,9 +3,11 @@
 //! mutated byte by byte. Its JSON rows equal `Vault::listed`'s serde output.
 #![allow(clippy::unwrap_used)] // tests may panic on what they check
 
+use std::collections::BTreeMap;
+
 use authbar_core::quick::{FirstScreen, codes_json, listed_json, matching_json};
 use authbar_core::sealed::{self, DataKey, KdfParams, RandomFailed};
-use authbar_core::{Account, Algorithm, LockState, OtpType, Secret, Vault};
+use authbar_core::{Account, Algorithm, LockState, OtpType, Secret, Vault, sync};
 use proptest::prelude::*;
 
 const FAST: KdfParams = KdfParams {
@@ -71,6 +73,68 @@ fn account(s: &Spec) -> Account {
     }
 }
 
+/// Pins and logos (which make the list schema 3) on some entries: `marks` holds (entry index, pin,
+/// logo) choices.
+fn mark(v: &mut Vault, marks: &[(usize, bool, Option<&str>)]) {
+    let ids: Vec<u64> = v.entries().iter().map(|e| e.id).collect();
+    for &(i, pin, logo) in marks {
+        if let Some(&id) = ids.get(i) {
+            v.set_pinned(id, pin).unwrap();
+            v.set_logo(id, logo).unwrap();
+        }
+    }
+}
+
+fn marks() -> impl Strategy<Value = Vec<(usize, bool, Option<&'static str>)>> {
+    prop::collection::vec(
+        (
+            0usize..6,
+            any::<bool>(),
+            proptest::option::of(prop::sample::select(vec!["github", "google", "letter"])),
+        ),
+        0..4,
+    )
+}
+
+/// A sealed vault that syncs (schema 3 inside, with a replica, versions and tombstones): published to
+/// an empty sync area, then edited.
+fn synced(
+    specs: &[Spec],
+    removed: &[usize],
+    marks: &[(usize, bool, Option<&str>)],
+) -> (String, DataKey) {
+    let mut state = LockState::open(None).unwrap();
+    state
+        .vault_mut()
+        .unwrap()
+        .add(specs.iter().map(account).collect());
+    state
+        .set_passphrase("a passphrase!", FAST, &mut counter_random())
+        .unwrap();
+    sync::publish(
+        &mut state,
+        &BTreeMap::new(),
+        1_800_000_000,
+        &mut counter_random(),
+    )
+    .unwrap();
+    let v = state.vault_mut().unwrap();
+    mark(v, marks);
+    let ids: Vec<u64> = v.entries().iter().map(|e| e.id).collect();
+    for &i in removed {
+        if let Some(&id) = ids.get(i) {
+            let _ = v.remove(id);
+        }
+    }
+    if v.entries().len() > 1 {
+        // (Refused across a pin: then the list stays as it is.)
+        let first = v.entries()[0].id;
+        let _ = v.move_entry(first, v.entries().len() - 1);
+    }
+    let key = state.key().unwrap().clone();
+    (state.to_text(&mut counter_random()).unwrap(), key)
+}
+
 fn vault(specs: &[Spec], removed: &[usize]) -> Vault {
     let mut v = Vault::new();
     v.add(specs.iter().map(account).collect());
@@ -103,7 +167,10 @@ fn counter_random() -> impl FnMut(&mut [u8]) -> Result<(), RandomFailed> {
 
 /// What a reader gives for a text: the entries (id, account, site) when open, `Some(None)` when
 /// locked, `None` when it does not read the text.
-type Read = Option<Option<Vec<(u64, Account, Option<String>)>>>;
+type Read = Option<Option<Vec<Row>>>;
+
+/// An entry as both readers give it: id, account, site, pin, logo.
+type Row = (u64, Account, Option<String>, bool, Option<String>);
 
 /// The full reader's answer.
 fn full(text: &str, key: Option<&DataKey>) -> Read {
@@ -114,7 +181,15 @@ fn full(text: &str, key: Option<&DataKey>) -> Read {
     Some(state.vault().ok().map(|v| {
         v.entries()
             .iter()
-            .map(|e| (e.id, e.account.clone(), e.site.clone()))
+            .map(|e| {
+                (
+                    e.id,
+                    e.account.clone(),
+                    e.site.clone(),
+                    e.pinned,
+                    e.logo.clone(),
+                )
+            })
             .collect()
     }))
 }
@@ -126,7 +201,15 @@ fn quick(text: &str, key: Option<&DataKey>) -> Read {
         screen
             .entries()
             .iter()
-            .map(|e| (e.id, e.account.clone(), e.site.clone()))
+            .map(|e| {
+                (
+                    e.id,
+                    e.account.clone(),
+                    e.site.clone(),
+                    e.pinned,
+                    e.logo.clone(),
+                )
+            })
             .collect()
     }))
 }
@@ -146,8 +229,10 @@ proptest! {
     fn the_first_screen_reads_every_plain_vault_as_the_full_reader_does(
         specs in prop::collection::vec(spec(), 0..6),
         removed in prop::collection::vec(0usize..6, 0..3),
+        marks in marks(),
     ) {
-        let v = vault(&specs, &removed);
+        let mut v = vault(&specs, &removed);
+        mark(&mut v, &marks);
         for text in [v.to_json(), serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&v.to_json()).unwrap()).unwrap()] {
             let answer = quick(&text, None);
             prop_assert!(answer.is_some(), "declined a vault the core wrote: {}", text);
@@ -172,6 +257,43 @@ proptest! {
         let other = DataKey::from_base64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").unwrap();
         prop_assert_eq!(quick(&text, Some(&other)), Some(None), "a key that does not open it: locked");
         prop_assert_eq!(full(&text, Some(&other)), Some(None));
+    }
+
+    #[test]
+    fn the_first_screen_opens_every_synced_vault_with_the_held_key_as_the_full_reader_does(
+        specs in prop::collection::vec(spec(), 0..5),
+        removed in prop::collection::vec(0usize..5, 0..3),
+        marks in marks(),
+    ) {
+        let (text, key) = synced(&specs, &removed, &marks);
+        let answer = quick(&text, Some(&key));
+        prop_assert!(matches!(answer, Some(Some(_))), "declined a synced vault the core wrote");
+        prop_assert_eq!(answer, full(&text, Some(&key)));
+    }
+
+    #[test]
+    fn a_mutated_synced_text_is_read_as_the_full_reader_reads_it_or_declined(
+        specs in prop::collection::vec(spec(), 1..4),
+        removed in prop::collection::vec(0usize..4, 0..2),
+        marks in marks(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..4),
+    ) {
+        // The list inside, mutated, then read as a plain text (the sealed one would fail its tag).
+        let (text, key) = synced(&specs, &removed, &marks);
+        let mut state = LockState::open(Some(text.into_bytes())).unwrap();
+        state.unlock_with_key(key).unwrap();
+        let mut bytes = state.vault().unwrap().to_json().into_bytes();
+        for (at, byte, kind) in edits {
+            let i = at.index(bytes.len());
+            match kind {
+                0 => bytes[i] = byte,
+                1 => bytes.insert(i, byte),
+                _ => { bytes.remove(i); }
+            }
+        }
+        if let Ok(text) = String::from_utf8(bytes) {
+            agree(&text, None)?;
+        }
     }
 
     #[test]
@@ -202,11 +324,20 @@ proptest! {
     }
 }
 
+/// A schema-3 list of one entry (uid `AQEB…`), `entry` appended to its fields and `list` to the
+/// list's.
+fn three(entry: &str, list: &str) -> String {
+    let account = r#"{"type":"totp","issuer":"A","name":"b","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":6,"period":30,"counter":0}"#;
+    format!(
+        r#"{{"schema":3,"nextId":2,"entries":[{{"id":1,"account":{account},"uid":"AQEBAQEBAQEBAQEBAQEBAQ"{entry}}}]{list}}}"#
+    )
+}
+
 #[test]
 fn texts_the_full_reader_refuses_are_declined() {
     let account = r#"{"type":"totp","issuer":"A","name":"b","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":6,"period":30,"counter":0}"#;
     let cases = [
-        r#"{"schema":3,"nextId":2,"entries":[]}"#.to_owned(),
+        r#"{"schema":4,"nextId":2,"entries":[]}"#.to_owned(),
         r#"{"schema":0,"nextId":2,"entries":[]}"#.to_owned(),
         format!(
             r#"{{"schema":1,"nextId":2,"entries":[{{"id":1,"account":{account},"site":"a.com"}}]}}"#
@@ -226,6 +357,53 @@ fn texts_the_full_reader_refuses_are_declined() {
             r#"{{"schema":1,"nextId":2,"entries":[{{"id":1,"account":{}}}]}}"#,
             account.replace("SHA1", "MD5")
         ),
+        // Schema 3: what the full reader checks beyond the fields' types.
+        three(
+            r#","version":{"clock":0,"device":0},"order":"a0""#,
+            r#","tombstones":[{"uid":"AAAAAAAAAAAAAAAAAAAAAA","deleted":{"clock":1,"device":1}}]"#,
+        ),
+        three(
+            r#","version":{"clock":5,"device":1},"order":"a0""#,
+            r#","replica":{"device":1,"clock":4}"#,
+        ),
+        three(
+            r#","version":{"clock":1,"device":1},"order":"a0""#,
+            r#","replica":{"device":0,"clock":4}"#,
+        ),
+        three(r#","version":{"clock":1,"device":1},"order":"a0""#, ""),
+        three(r#","version":{"clock":0,"device":0},"order":"a00""#, ""),
+        three(
+            r#","version":{"clock":0,"device":0},"order":"a0","logo":"Git Hub""#,
+            "",
+        ),
+        three(
+            r#","version":{"clock":0,"device":0},"order":"a0","pinned":1"#,
+            "",
+        ),
+        three(
+            r#","version":{"clock":0,"device":0,"x":1},"order":"a0""#,
+            "",
+        ),
+        three(
+            r#","version":{"clock":0,"device":4294967296},"order":"a0""#,
+            r#","replica":{"device":1,"clock":4}"#,
+        ),
+        three(
+            r#","version":{"clock":1,"device":1},"order":"a0""#,
+            r#","replica":{"device":1,"clock":4},"tombstones":[{"uid":"AAAAAAAAAAAAAAAAAAAAAA","deleted":{"clock":1,"device":1}},{"uid":"AAAAAAAAAAAAAAAAAAAAAA","deleted":{"clock":1,"device":1}}]"#,
+        ),
+        three(
+            r#","version":{"clock":1,"device":1},"order":"a0""#,
+            r#","replica":{"device":1,"clock":4},"tombstones":[{"uid":"AAAAAAAAAAAAAAAAAAAAAA","deleted":{"clock":9,"device":1}}]"#,
+        ),
+        three(
+            r#","version":{"clock":1,"device":1},"order":"a0""#,
+            r#","replica":{"device":1,"clock":4},"tombstones":[{"uid":"AAAAAAAAAAAAAAAAAAAAAA","deleted":{"clock":1,"device":1},"counter":null}]"#,
+        ),
+        three(
+            r#","version":{"clock":1,"device":1},"order":"a0""#,
+            r#","replica":{"device":1,"clock":4,"link":{"syncId":"short","revision":1}}"#,
+        ),
         r#"{"format":"authbar-vault","version":3}"#.to_owned(),
         "[]".to_owned(),
         "{".to_owned(),
@@ -235,6 +413,24 @@ fn texts_the_full_reader_refuses_are_declined() {
             FirstScreen::read(Some(&text), None).is_none(),
             "not declined: {text}"
         );
+        assert!(
+            full(&text, None).is_none(),
+            "the full reader reads it: {text}"
+        );
+    }
+    // The same schema-3 list, valid: read by both, alike.
+    for text in [
+        three(
+            r#","version":{"clock":0,"device":0},"order":"a0","pinned":true,"logo":"github""#,
+            "",
+        ),
+        three(
+            r#","version":{"clock":1,"device":1},"order":"a0""#,
+            r#","replica":{"device":1,"clock":4,"link":{"syncId":"AQEBAQEBAQEBAQEBAQEBAQ","revision":1}},"tombstones":[{"uid":"AAAAAAAAAAAAAAAAAAAAAA","deleted":{"clock":1,"device":1},"secs":null}]"#,
+        ),
+    ] {
+        assert!(quick(&text, None).is_some(), "declined: {text}");
+        assert_eq!(quick(&text, None), full(&text, None), "{text}");
     }
     // Nothing stored: an empty plain list.
     let empty = FirstScreen::read(None, None).unwrap();

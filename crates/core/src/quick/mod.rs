@@ -1,6 +1,6 @@
 //! The first screen's read of the stored vault, without `serde`: the popup's first-paint module links
 //! only this, the codes and the site rule, so it stays small and starts fast. It reads the common
-//! case — a plain list of schema 1 or 2, or a sealed vault of format 1 or 2 opened with the data key
+//! case — a plain list of schema 1 to 3, or a sealed vault of format 1 or 2 opened with the data key
 //! held while unlocked — with a small strict JSON reader, and declines (`None`) anything else: a
 //! damaged text, a newer schema or format, anything unusual. The caller then reads the text with the
 //! full reader ([`crate::LockState::open`]), which gives the precise error. Whenever this reader
@@ -20,10 +20,11 @@ use json::{Json, Spanned, quote};
 
 use crate::sealed::{self, DataKey, FORMAT, VERSION, VERSION_1};
 use crate::site::{SiteMatch, matches};
-use crate::vault::SCHEMA;
+use crate::vault::{SCHEMA, SyncId, Uid, check_logo, order};
 use crate::{Account, Algorithm, OtpType, Secret};
 
-/// One account of the first screen: its id, the account and the site stored for it.
+/// One account of the first screen: its id, the account, the site stored for it, and what places
+/// it in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuickEntry {
     /// The entry's id.
@@ -32,6 +33,16 @@ pub struct QuickEntry {
     pub account: Account,
     /// The site (host) stored for it.
     pub site: Option<String>,
+    /// Pinned to the top of the list.
+    pub pinned: bool,
+    /// The logo chosen for it (a brand's slug, or the letter), if any.
+    pub logo: Option<String>,
+}
+
+/// Where an entry sorts: its uid and order key (schema 3), or its place in an older list.
+struct Place {
+    order: String,
+    uid: [u8; 16],
 }
 
 /// The stored vault as the first screen needs it.
@@ -173,24 +184,44 @@ fn sealed_screen(
     })
 }
 
-/// A plain list of schema 1 or 2: `{"schema", "nextId", "entries"}`, the entries' ids unique and below
-/// `nextId`.
+/// A plain list: `{"schema", "nextId", "entries"}` (schema 3 adds each entry's uid, version, order
+/// key, pin and logo, and the vault's tombstones and replica state), the entries' ids unique and
+/// below `nextId`, in list order: pinned first, then by order key, uid and id, as the full reader
+/// settles them.
 fn entries(members: &[(String, Spanned)]) -> Option<Vec<QuickEntry>> {
-    only(members, &["schema", "nextId", "entries"])?;
     let schema = number(get(members, "schema"))?;
-    let next_id = number(get(members, "nextId"))?;
     if !(1..=u64::from(SCHEMA)).contains(&schema) {
         return None;
     }
+    let three = schema == 3;
+    if three {
+        only(
+            members,
+            &["schema", "nextId", "entries", "tombstones", "replica"],
+        )?;
+    } else {
+        only(members, &["schema", "nextId", "entries"])?;
+    }
+    let next_id = number(get(members, "nextId"))?;
     let Json::Array(items) = get(members, "entries")? else {
         return None;
     };
     let mut out = Vec::with_capacity(items.len());
+    let mut versions = Vec::new();
     for item in items {
         let Json::Object(entry) = &item.value else {
             return None;
         };
-        only(entry, &["id", "account", "site"])?;
+        if three {
+            only(
+                entry,
+                &[
+                    "id", "account", "site", "uid", "version", "order", "pinned", "logo",
+                ],
+            )?;
+        } else {
+            only(entry, &["id", "account", "site"])?;
+        }
         let id = number(get(entry, "id"))?;
         let site = match get(entry, "site") {
             None | Some(Json::Null) => None,
@@ -200,18 +231,145 @@ fn entries(members: &[(String, Spanned)]) -> Option<Vec<QuickEntry>> {
         let Json::Object(fields) = get(entry, "account")? else {
             return None;
         };
-        out.push(QuickEntry {
-            id,
-            account: account(fields)?,
-            site,
-        });
+        let account = account(fields)?;
+        let (place, pinned, logo) = if three {
+            let order = text(get(entry, "order"))?;
+            order::split(order).ok()?;
+            versions.push(version(get(entry, "version")?)?);
+            let pinned = match get(entry, "pinned") {
+                None | Some(Json::Null) => false,
+                Some(Json::Bool(pinned)) => *pinned,
+                _ => return None,
+            };
+            let logo = match get(entry, "logo") {
+                None | Some(Json::Null) => None,
+                Some(Json::Text(logo)) => {
+                    check_logo(logo).ok()?;
+                    Some(logo.clone())
+                }
+                _ => return None,
+            };
+            let uid = Uid::parse(text(get(entry, "uid"))?)?.0;
+            (
+                Some(Place {
+                    order: order.to_owned(),
+                    uid,
+                }),
+                pinned,
+                logo,
+            )
+        } else {
+            (None, false, None)
+        };
+        out.push((
+            place,
+            QuickEntry {
+                id,
+                account,
+                site,
+                pinned,
+                logo,
+            },
+        ));
     }
-    let mut ids: Vec<u64> = out.iter().map(|e| e.id).collect();
+    let mut ids: Vec<u64> = out.iter().map(|(_, e)| e.id).collect();
     ids.sort_unstable();
     if ids.windows(2).any(|w| w[0] == w[1]) || ids.last().is_some_and(|&max| max >= next_id) {
         return None;
     }
-    Some(out)
+    if three {
+        let uids: Vec<[u8; 16]> = out
+            .iter()
+            .filter_map(|(p, _)| p.as_ref().map(|p| p.uid))
+            .collect();
+        replicated(members, uids, &versions)?;
+        // The core writes a list in its order (pinned first, then by order key, uid and id): any
+        // other is declined, and the full reader sorts it (checked, not sorted, here: no sorting code
+        // in the first-paint module).
+        let in_order = out.windows(2).all(|w| {
+            let ((Some(pa), a), (Some(pb), b)) = (&w[0], &w[1]) else {
+                return false;
+            };
+            (!a.pinned, &pa.order, pa.uid, a.id) < (!b.pinned, &pb.order, pb.uid, b.id)
+        });
+        if !in_order {
+            return None;
+        }
+    }
+    Some(out.into_iter().map(|(_, e)| e).collect())
+}
+
+/// A version, `{"clock", "device"}`, as `(clock, device)`.
+fn version(value: &Json) -> Option<(u64, u32)> {
+    let Json::Object(fields) = value else {
+        return None;
+    };
+    only(fields, &["clock", "device"])?;
+    let clock = number(get(fields, "clock"))?;
+    let device = u32::try_from(number(get(fields, "device"))?).ok()?;
+    Some((clock, device))
+}
+
+/// Schema 3's tombstones and replica state, checked as the full reader checks them: the tombstones
+/// in uid order, no uid twice among entries and tombstones, tombstones and versions only with a
+/// replica, its device not 0, no version past its clock.
+fn replicated(
+    members: &[(String, Spanned)],
+    mut uids: Vec<[u8; 16]>,
+    versions: &[(u64, u32)],
+) -> Option<()> {
+    let tombstones = match get(members, "tombstones") {
+        None => &[][..],
+        Some(Json::Array(items)) => items.as_slice(),
+        _ => return None,
+    };
+    let mut previous: Option<[u8; 16]> = None;
+    let mut clocks: Vec<u64> = versions.iter().map(|v| v.0).collect();
+    for item in tombstones {
+        let Json::Object(tomb) = &item.value else {
+            return None;
+        };
+        only(tomb, &["uid", "deleted", "secs", "counter"])?;
+        let uid = Uid::parse(text(get(tomb, "uid"))?)?.0;
+        if previous.is_some_and(|p| p >= uid) {
+            return None;
+        }
+        previous = Some(uid);
+        uids.push(uid);
+        clocks.push(version(get(tomb, "deleted")?)?.0);
+        match get(tomb, "secs") {
+            None | Some(Json::Null | Json::Number(_)) => {}
+            _ => return None,
+        }
+        if get(tomb, "counter").is_some() {
+            number(get(tomb, "counter"))?;
+        }
+    }
+    uids.sort_unstable();
+    if uids.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    match get(members, "replica") {
+        None | Some(Json::Null) => {
+            (tombstones.is_empty() && versions.iter().all(|&v| v == (0, 0))).then_some(())
+        }
+        Some(Json::Object(replica)) => {
+            only(replica, &["device", "clock", "link"])?;
+            let device = u32::try_from(number(get(replica, "device"))?).ok()?;
+            let clock = number(get(replica, "clock"))?;
+            match get(replica, "link") {
+                None | Some(Json::Null) => {}
+                Some(Json::Object(link)) => {
+                    only(link, &["syncId", "revision"])?;
+                    SyncId::parse(text(get(link, "syncId"))?)?;
+                    number(get(link, "revision"))?;
+                }
+                _ => return None,
+            }
+            (device != 0 && clocks.iter().all(|&c| c <= clock)).then_some(())
+        }
+        _ => None,
+    }
 }
 
 /// An account's stored fields, with the rules `Account`'s own reader checks.

@@ -215,12 +215,20 @@ export async function assertBothShow([a, b], accounts, { anyOrder = false } = {}
   assert.deepEqual(await b.shown(), await a.shown(), 'both in the same order');
 }
 
-/** Adds accounts by pasting their links (one preview) and confirming it; the first add of a profile sets `passphrase`. */
+/**
+ * Adds accounts (one: its link pasted in Add; more: a text file of their links imported in Settings),
+ * confirming the preview; the first add of a profile sets `passphrase`.
+ */
 export async function addAccounts(page, accounts, passphrase = null) {
-  if (await page.isHidden('#add')) await page.click('#toggle-add');
-  await page.waitForSelector('#add:not([hidden])');
-  await page.fill('#add-text', accounts.map(link).join('\n'));
-  await page.click('#text-form button[type=submit]');
+  if (accounts.length === 1) {
+    if (await page.isHidden('#add')) await page.click('#toggle-add');
+    await page.waitForSelector('#add:not([hidden])');
+    await page.fill('#add-text', link(accounts[0]));
+    await page.click('#text-form button[type=submit]');
+  } else {
+    const buffer = Buffer.from(`${accounts.map(link).join('\n')}\n`);
+    await page.setInputFiles('#import-file', { name: 'accounts.txt', mimeType: 'text/plain', buffer });
+  }
   await page.waitForSelector('#preview:not([hidden])');
   await page.click('#preview-commit');
   if (await page.isVisible('#preview-protect')) {

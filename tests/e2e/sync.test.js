@@ -69,7 +69,7 @@ test('a fresh profile opens on the lock screen and the other browser’s passphr
   await relay.settle(A, B);
   await assertBothShow([A, B], START);
   // B's vault is sealed with the sync passphrase: locked, it opens with it.
-  assert.match(await B.vault(), /"format":"authbar-vault"/);
+  assert.match(await B.vault(), /"format": *"authbar-vault"/);
   await B.page.click('#lock-now');
   await unlock(B.page, PASS);
   await B.page.waitForSelector('#accounts .entry');

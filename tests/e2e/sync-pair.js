@@ -12,6 +12,13 @@ export const PASS = 'correct horse battery';
 /** An account the tests add, and how oathtool computes its code. */
 export const account = (issuer, name, secret, extra = {}) => ({ issuer, name, secret, ...extra });
 
+/** The accounts the scenarios use. */
+export const ACME = account('ACME', 'alice@example.com', 'JBSWY3DPEHPK3PXP');
+export const BANK = account('Big Bank', 'bob', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', { algorithm: 'SHA256', digits: 8, period: 60 });
+export const MAIL = account('Mail', 'carol', 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU', { type: 'hotp', counter: 5 });
+export const DAVE = account('Forge', 'dave@example.org', 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U');
+export const ERIN = account('Shop', 'erin', 'ONSWG4TFOQYTEMZUGU3DOOBZGA2TMNZQ');
+
 /** Its otpauth:// link. */
 export function link({ issuer, name, secret, type = 'totp', counter, algorithm, digits, period }) {
   const params = new URLSearchParams({ secret, issuer });
@@ -115,6 +122,18 @@ export class Profile {
     if (await this.page.isHidden('#settings')) await this.page.click('#toggle-settings');
   }
 
+  /** Back to the list from Settings. */
+  async list() {
+    if (await this.page.isVisible('#settings')) await this.page.click('#toggle-settings');
+  }
+
+  /** Flips "Sync this browser's accounts" in Settings. */
+  async toggleSync() {
+    await this.settings();
+    await this.page.click('#sync-on');
+    await this.quiet();
+  }
+
   /** The Sync part of Settings as text: its status lines, error and problems. */
   async syncText() {
     await this.settings();
@@ -209,6 +228,7 @@ export async function assertBothShow([a, b], accounts, { anyOrder = false } = {}
   const want = accounts.map((x) => `${x.issuer}|${x.name}|${expectedCode(x)}`);
   const fits = (shown) => JSON.stringify(anyOrder ? [...shown].sort() : shown) === JSON.stringify(anyOrder ? [...want].sort() : want);
   for (const p of [a, b]) {
+    await p.list();
     await until(async () => fits(await p.shown()), `${p.name} to show ${accounts.length} accounts`)
       .catch(async () => assert.deepEqual(await p.shown(), want, `${p.name}'s accounts`));
   }
@@ -264,3 +284,31 @@ export async function unlock(page, passphrase) {
   await page.fill('#unlock-passphrase', passphrase);
   await page.click('#unlock-form button[type=submit]');
 }
+
+/**
+ * The pair the scenarios start from: A adds `accounts` and sets `PASS` (so publishes them), the relay
+ * carries them to B, and B joins them on its lock screen. Both popups stay open and unlocked.
+ */
+export async function joinPair(a, b, relay, accounts) {
+  await a.open();
+  await addAccounts(a.page, accounts, PASS);
+  await a.quiet();
+  await relay.push(a);
+  await relay.pull(b);
+  await b.open();
+  await b.page.waitForSelector('#lock-screen:not([hidden])');
+  await unlock(b.page, PASS);
+  await b.page.waitForSelector('#accounts .entry');
+  await b.quiet();
+  await relay.settle(a, b);
+}
+
+/** Both profiles back to `saved` (their snapshots), the relay taking it as exchanged, popups reopened. */
+export async function restorePair([a, b], relay, saved) {
+  await Promise.all([a.close(), b.close()]);
+  await a.restore(saved.A);
+  await b.restore(saved.B);
+  await relay.reset(a, b);
+  await Promise.all([a.open(), b.open()]);
+}
+

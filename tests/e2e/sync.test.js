@@ -6,15 +6,9 @@
 // One launch of the two profiles; each scenario starts from the joined pair's stored state.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, PASS, Profile, Relay, account, link, assertBothShow, addAccounts, rename, remove, unlock } from './sync-pair.js';
+import { T, PASS, Profile, Relay, account, ACME, BANK, MAIL, DAVE, ERIN, link, assertBothShow, addAccounts, rename, remove, unlock, restorePair } from './sync-pair.js';
 
-const START = [
-  account('ACME', 'alice@example.com', 'JBSWY3DPEHPK3PXP'),
-  account('Big Bank', 'bob', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', { algorithm: 'SHA256', digits: 8, period: 60 }),
-  account('Mail', 'carol', 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU', { type: 'hotp', counter: 5 }),
-];
-const DAVE = account('Forge', 'dave@example.org', 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U');
-const ERIN = account('Shop', 'erin', 'ONSWG4TFOQYTEMZUGU3DOOBZGA2TMNZQ');
+const START = [ACME, BANK, MAIL];
 
 let A;
 let B;
@@ -32,12 +26,7 @@ after(async () => {
 
 /** Each scenario after the first starts from the joined pair, both popups open and unlocked. */
 beforeEach(async () => {
-  if (!joined) return;
-  await Promise.all([A.close(), B.close()]);
-  await A.restore(joined.A);
-  await B.restore(joined.B);
-  await relay.reset(A, B);
-  await Promise.all([A.open(), B.open()]);
+  if (joined) await restorePair([A, B], relay, joined);
 });
 
 test('a fresh profile opens on the lock screen and the other browser’s passphrase brings every account', async () => {

@@ -83,6 +83,37 @@ test('a_newer_format_header_stops_writing_until_authbar_is_updated', async () =>
   assert.deepEqual(await B.items(), area, 'nothing written to sync');
 });
 
+test('an_area_without_its_header_is_waited_for_never_published_over', async () => {
+  const vault = await B.vault();
+  relay.server.delete('authbar:header');
+  await relay.pull(B);
+  assert.match(await B.syncText(), /Waiting: part of Authbar’s data is in sync, but not its header/);
+  assert.equal((await B.items())['authbar:header'], undefined, 'no header written over the records');
+  assert.equal(await B.vault(), vault, 'the local vault is byte for byte unchanged');
+});
+
+test('past_the_quota_sync_holds_the_first_accounts_and_says_the_others_stay_here', async () => {
+  // Items that are not Authbar's take all but 40 bytes of the quota: a third account does not fit.
+  const used = await B.worker.evaluate(() => chrome.storage.sync.getBytesInUse(null));
+  const junk = {};
+  for (let left = 102_400 - used - 40, i = 0; left > 0; i += 1) {
+    const key = `other:${i}`;
+    const size = Math.min(left, 8_000);
+    junk[key] = 'x'.repeat(size - key.length - 2);
+    left -= size;
+  }
+  await B.deliver(junk);
+  await B.quiet();
+  await addAccounts(B.page, [ERIN]);
+  await B.quiet();
+  assert.match(await B.syncText(), /Sync holds 2 of 3 accounts; the others stay on this browser — keep a backup\./);
+  const bytes = await B.worker.evaluate(() => chrome.storage.sync.getBytesInUse(null));
+  assert.ok(bytes <= 102_400, `within the quota: ${bytes}`);
+  await relay.settle(A, B);
+  await A.list();
+  assert.deepEqual((await A.shown()).length, START.length, 'A has what sync holds');
+});
+
 test('sync_switched_off_on_one_browser_neither_sends_nor_receives_until_on_again', async () => {
   await B.toggleSync();
   assert.match(await B.syncText(), /Off on this browser/);

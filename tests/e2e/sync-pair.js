@@ -201,7 +201,8 @@ export class Relay {
     if (!Object.keys(set).length && !remove.length) return 0;
     const heard = p.page ? await p.heard() : 0;
     await p.deliver(set, remove);
-    if (p.page) {
+    // The popup hears Authbar's keys only.
+    if (p.page && [...Object.keys(set), ...remove].some((key) => key.startsWith('authbar:'))) {
       await p.page.waitForFunction((n) => globalThis.authbarSync.heard > n, heard, { polling: 20 });
       await p.quiet();
     }

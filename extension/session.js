@@ -29,6 +29,7 @@ export class Session {
     this.ownWrites = new Set(); // texts this page stored (storage.onChanged reports them too)
     this.listeners = new Set();
     this.sync = null;         // sync.js's driver, once the app module runs
+    this.replaced = null;     // called after a protection change is stored (sync.js: a round)
     this.joining = false;     // the lock screen offers the accounts in sync to a browser with none (sync.js)
   }
 
@@ -138,7 +139,7 @@ export class Session {
       const text = this.core.toJson();
       this.ownWrites.add(text);
       await replaceVault(text, (back) => this.core.readsBack(back));
-      this.emit({ type: 'saved' });
+      this.replaced?.();
     } catch (error) {
       await this.reload(previous);
       throw Object.assign(error instanceof Error ? error : new Error(String(error)), { saving: true });

@@ -67,6 +67,7 @@ export class SyncDriver {
   async start() {
     this.status = await loadSyncStatus().catch(() => ({}));
     this.session.on((change) => this.onSession(change));
+    this.session.replaced = () => { if (!this.storing) this.request(); };
     watchSync((changes) => this.incoming(changes));
     new MutationObserver(() => {
       if (this.deferred && !editing()) this.refresh();

@@ -166,6 +166,13 @@ test('a_browser_with_its_own_accounts_is_asked_to_join_and_merges_both_with_the_
   await B.page.waitForSelector('#lock-sync-later:not([hidden])');
   await B.page.click('#lock-sync-later');
   await B.page.waitForSelector('#lock-screen', { state: 'hidden' });
+  // Without a passphrase Settings says why nothing syncs, and offers to set one.
+  await B.settings();
+  assert.match(await B.page.textContent('#sync-unprotected'), /Nothing syncs without a passphrase/);
+  assert.equal(await B.page.isHidden('#sync-controls'), true);
+  await B.page.click('#sync-set-passphrase');
+  assert.equal(await B.page.evaluate(() => document.activeElement.id), 'set-new');
+  await B.list();
   await addAccounts(B.page, [ERIN], OTHER);
   await B.quiet();
   assert.deepEqual(await B.items(), joined.B.sync, 'another vault’s area is never written over');

@@ -5,6 +5,7 @@
 // own (another vault) asked to join the area; 1,200 accounts against the quota. One launch of the pair.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { until } from './harness.js';
 import { PASS, Profile, Relay, account, ACME, MAIL, DAVE, ERIN, assertBothShow, addAccounts, rename, joinPair, restorePair } from './sync-pair.js';
 
 const START = [ACME, MAIL];
@@ -226,4 +227,28 @@ test('1,200 accounts fit the quota and reach the other browser', async () => {
   const first = async (p) => (await p.shown()).slice(0, 12);
   assert.deepEqual(await first(B), await first(A), 'the first rows show the same accounts and codes');
   console.log(`1,202 accounts in sync: ${bytes} bytes`);
+});
+
+// Last: it spends this profile's write operations for the minute.
+test('a_write_refused_by_the_rate_limit_is_reported_and_the_local_change_stays', async () => {
+  // Chrome's limit of 120 write operations a minute, spent by other writes of this extension.
+  const refused = await B.worker.evaluate(async () => {
+    for (let i = 0; i < 200; i += 1) {
+      try {
+        await chrome.storage.sync.set({ 'other:counter': String(i) });
+      } catch (err) {
+        return err.message;
+      }
+    }
+    return null;
+  });
+  assert.match(refused ?? '', /MAX_WRITE_OPERATIONS_PER_MINUTE/);
+  const area = await B.items();
+  await addAccounts(B.page, [ERIN]);
+  await B.quiet();
+  assert.match(await B.syncText(), /Writing to sync failed \(.*MAX_WRITE_OPERATIONS_PER_MINUTE.*\)\. Authbar tries again in a while; the accounts on this browser are unchanged\./);
+  assert.deepEqual(await B.items(), area, 'nothing written');
+  await B.list();
+  await until(async () => (await B.shown()).length === START.length + 1, 'the account added here');
+  assert.match(await B.vault(), /"format": *"authbar-vault"/);
 });

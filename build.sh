@@ -257,6 +257,7 @@ bench() {
     node tests/wasm-size.mjs "$target/authbar_${module}_named_opt.wasm" --crates 20 --top 10
   done
   node tests/e2e/bench.mjs
+  node tests/e2e/sync-bench.mjs
   # Opening the popup: this build, beside the previous one (AUTHBAR_BENCH_BASELINE, a git ref) in the
   # same run when it is given.
   local builds=("this build=$ROOT/dist/extension")

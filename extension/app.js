@@ -2,7 +2,7 @@
 // actions (actions.js, edit.js), pins and moves (arrange.js), undo (undo.js), the rows' logos
 // (logos.js, into the boxes the first paint kept), the lock screen's form and the notices (lockscreen.js), passkeys
 // (passkeys.js), Settings (settings.js, transfer.js), the import preview (preview.js), the QR viewer
-// (qrview.js), the clock check (clock.js), and Add (add.js, loaded when first used).
+// (qrview.js), the clock check (clock.js), sync (sync.js), and Add (add.js, loaded when first used).
 import { msg, popOut } from './ext.js';
 import { $, showError, errorText } from './dom.js';
 import { codesModule } from './wasm.js';
@@ -18,6 +18,7 @@ import { showSettings, wireSettings, openSettings, closeSettings } from './setti
 import { wireTransfer } from './transfer.js';
 import { PreviewView } from './preview.js';
 import { showAccountQr, wireQrView } from './qrview.js';
+import { startSync } from './sync.js';
 import { receiveFromWorker } from './handoff.js';
 
 // The Add view (add.js, and images.js with it), loaded when first used: the first paint needs neither.
@@ -32,15 +33,15 @@ export function showState(session) {
   if (session.readonly) showError($('#banner'), errorText(session.problem));
 }
 
-function wire(session, list, preview) {
+function wire(session, list, preview, sync) {
   const closeAdd = () => adding?.closeAdd();
   const addView = () => (addLoad ??= import('./add.js').then((module) => {
     module.start({ session, showPreview: (p, problems, site) => preview.show(p, problems, site), closeSettings });
     adding = module;
     return module;
   }));
-  wireLock(session, list, (focus) => { closeAdd(); openSettings(focus); });
-  wireSettings(session, closeAdd);
+  wireLock(session, list, (focus) => { closeAdd(); openSettings(focus); }, sync);
+  wireSettings(session, closeAdd, sync);
   wirePasskeys(session, list);
   wireTransfer(session, preview);
   wireQrView();
@@ -147,7 +148,9 @@ export function start(session, list) {
   // An import that replaced accounts can be undone for a while.
   const preview = new PreviewView(session, list, () => { adding?.closeAdd(); closeSettings(); },
     (report, done) => { if (report.replaced.length) offerUndo(session, list, done); });
-  wire(session, list, preview);
+  const sync = startSync(session, list);
+  wire(session, list, preview, sync);
+  sync.listen(() => showState(session));
   wireDrag(session, list);
   wireUndoKey();
   $('#copy-hint').append(` ${msg('moveHint')}`);

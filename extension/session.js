@@ -28,6 +28,9 @@ export class Session {
     this.lastTouch = 0;
     this.ownWrites = new Set(); // texts this page stored (storage.onChanged reports them too)
     this.listeners = new Set();
+    this.sync = null;         // sync.js's driver, once the app module runs
+    this.replaced = null;     // called after a protection change is stored (sync.js: a round)
+    this.joining = false;     // the lock screen offers the accounts in sync to a browser with none (sync.js)
   }
 
   /**
@@ -136,6 +139,7 @@ export class Session {
       const text = this.core.toJson();
       this.ownWrites.add(text);
       await replaceVault(text, (back) => this.core.readsBack(back));
+      this.replaced?.();
     } catch (error) {
       await this.reload(previous);
       throw Object.assign(error instanceof Error ? error : new Error(String(error)), { saving: true });
@@ -163,9 +167,12 @@ export class Session {
     }
   }
 
-  /** Unlocks with the passphrase (slow: Argon2id); throws the core's error (nothing changed). */
-  async unlock(passphrase) {
-    await this.opened(this.core.unlock(passphrase));
+  /**
+   * Unlocks with the passphrase (slow: Argon2id); throws the core's error (nothing changed). With
+   * `syncItems` (storage.sync's, while sync is on) the sync area's passphrase opens it too.
+   */
+  async unlock(passphrase, syncItems = null) {
+    await this.opened(syncItems ? this.core.syncUnlock(syncItems, passphrase) : this.core.unlock(passphrase));
   }
 
   /**

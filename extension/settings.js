@@ -1,8 +1,9 @@
-// Settings, and its Security part: setting, changing and removing the passphrase, and the idle lock.
+// Settings, and its Security part: setting, changing and removing the passphrase, and the idle lock;
+// and its Sync part: the switch, how sync stands, and removing Authbar's data from sync (sync.js runs it).
 // The rules and the cryptography are the core's (wasm); this asks, has the session store, and shows.
 // Backups, import and exports are transfer.js.
-import { msg } from './ext.js';
-import { $, showError, errorText, status, slow, newPassphrase } from './dom.js';
+import { msg, LANGUAGE } from './ext.js';
+import { $, el, showError, errorText, describe, status, slow, newPassphrase } from './dom.js';
 import { prefetchTools } from './wasm.js';
 
 export function openSettings(focus = null) {
@@ -23,7 +24,78 @@ export function showSettings(session) {
   $('#set-passphrase-form').hidden = isProtected;
   $('#protected-settings').hidden = !isProtected;
   $('#auto-lock').value = String(session.settings.autoLockMinutes);
+  if (session.sync) showSync(session.sync.view);
   if (session.locked || session.readonly) closeSettings();
+}
+
+const number = (n) => new Intl.NumberFormat(LANGUAGE).format(n);
+const when = (ms) => (ms ? new Intl.DateTimeFormat(LANGUAGE, { dateStyle: 'medium', timeStyle: 'short' }).format(ms) : msg('syncNever'));
+
+/** The lines saying how sync stands: on or off, last change received and sent, accounts, bytes. */
+function syncLines({ on, area, status: st }) {
+  const lines = [];
+  if (area === 'removed' && !on) lines.push(msg('syncStateRemoved'));
+  else if (!on) lines.push(msg('syncStateOff'));
+  else if (area === 'incomplete') lines.push(msg('syncStateIncomplete'));
+  else if (area === 'joinable') lines.push(msg('syncStateJoin'));
+  else lines.push(msg('syncStateOn'));
+  lines.push(msg('syncLastReceived', when(st.lastReceivedAt)), msg('syncLastSent', when(st.lastSentAt)));
+  const report = area === 'removed' ? null : st.report;
+  if (report) {
+    const { held, total } = report;
+    lines.push(held < total
+      ? msg('syncHeldSome', number(held), total, number(total))
+      : msg('syncHeldAll', total, number(total)));
+  }
+  if (typeof st.bytes === 'number') lines.push(msg('syncBytes', number(st.bytes), number(report?.quota ?? 102_400)));
+  return lines;
+}
+
+/** The Sync part of Settings, as `view` (sync.js `SyncDriver.view`) says sync stands. */
+function showSync(view) {
+  $('#sync-unprotected').hidden = view.protected;
+  $('#sync-controls').hidden = !view.protected;
+  $('#sync-on').checked = view.on;
+  $('#sync-status').replaceChildren(...syncLines(view).map((line) => el('li', {}, line)));
+  const { error, report } = view.status;
+  const words = error?.code === 'sync_write_failed' ? msg('syncWriteFailed', error.message) : error && describe(error);
+  showError($('#sync-error'), view.on && error ? words : '');
+  const problems = view.on && view.area === 'synced' ? report?.problems ?? [] : [];
+  $('#sync-problems').replaceChildren(...problems.map((p) => el('li', {}, describe(p))));
+  $('#sync-problems').hidden = problems.length === 0;
+  $('#sync-join-open').hidden = !view.joinable || view.joinPrompt;
+}
+
+/** Wires the Sync part: the switch, the join prompt's return, removal (confirmed in place). */
+function wireSync(sync) {
+  $('#sync-on').addEventListener('change', () => sync.setOn($('#sync-on').checked));
+  $('#sync-set-passphrase').addEventListener('click', () => $('#set-new').focus());
+  $('#sync-join-open').addEventListener('click', async () => {
+    await sync.joinNow();
+    closeSettings();
+    $('#sync-join-passphrase').focus();
+  });
+  const confirmBox = $('#sync-remove-confirm');
+  $('#sync-remove').addEventListener('click', () => {
+    confirmBox.hidden = false;
+    $('#sync-remove-cancel').focus();
+  });
+  $('#sync-remove-cancel').addEventListener('click', () => {
+    confirmBox.hidden = true;
+    $('#sync-remove').focus();
+  });
+  $('#sync-remove-go').addEventListener('click', async () => {
+    showError($('#sync-error'), '');
+    try {
+      await sync.remove();
+    } catch (err) {
+      showError($('#sync-error'), errorText(err));
+      return;
+    }
+    confirmBox.hidden = true;
+    status(msg('syncRemoved'));
+    $('#sync-remove').focus();
+  });
 }
 
 /**
@@ -47,8 +119,12 @@ function passphraseForm(form, errorNode, change, done) {
   });
 }
 
-/** Wires the Security forms and the Settings button. `opening()` closes what Settings replaces. */
-export function wireSettings(session, opening) {
+/**
+ * Wires the Security forms, the Sync part (`sync`: sync.js's driver) and the Settings button.
+ * `opening()` closes what Settings replaces.
+ */
+export function wireSettings(session, opening, sync) {
+  wireSync(sync);
   passphraseForm('#set-passphrase-form', '#set-error', async () => {
     const pass = newPassphrase('#set-new', '#set-repeat', '#set-error');
     if (pass === null) return false;

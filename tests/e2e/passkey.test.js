@@ -30,6 +30,8 @@ async function withVault(fn) {
     await page.fill('#set-repeat', PASS);
     await page.click('#set-passphrase-form button[type=submit]');
     await page.waitForSelector('#lock-now:not([hidden])');
+    // Protected, the vault is published to sync and stored again, linked (sync.js): wait for that round.
+    await page.waitForFunction(() => globalThis.authbarSync?.quiet, null, { polling: 20 });
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     await fn(page, cdp);
@@ -64,6 +66,8 @@ async function addPasskey(page, name, pass = PASS) {
   await page.click('#passkey-add');
   await page.waitForFunction((n) => document.querySelectorAll('#passkey-list li').length !== n
     || !document.querySelector('#passkey-error').hidden, before);
+  // A new slot is published to sync, and the vault stored again, linked (sync.js): wait for that round.
+  await page.waitForFunction(() => globalThis.authbarSync?.quiet, null, { polling: 20 });
   return (await page.isVisible('#passkey-error')) ? page.textContent('#passkey-error') : null;
 }
 

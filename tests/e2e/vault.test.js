@@ -48,6 +48,8 @@ async function setPassphrase(page, pass = PASS) {
   await page.fill('#set-repeat', pass);
   await page.click('#set-passphrase-form button[type=submit]');
   await page.waitForSelector('#lock-now:not([hidden])');
+  // Protected, the vault is published to sync and stored again, linked (sync.js): wait for that round.
+  await page.waitForFunction(() => globalThis.authbarSync?.quiet, null, { polling: 20 });
 }
 
 async function unlock(page, pass) {
@@ -189,7 +191,8 @@ test('changing the passphrase needs the current one and keeps every account; rem
     await page.click('#remove-passphrase-form button[type=submit]');
     await page.waitForSelector('#lock-now[hidden]', { state: 'attached' });
     const plain = JSON.parse(await storedVault(page));
-    assert.equal(plain.schema, 1);
+    // Schema 3: the vault was published to sync while protected (uids and versions kept).
+    assert.equal(plain.schema, 3);
     assert.deepEqual(plain.entries.map((e) => e.account.secret), ACCOUNTS.map((a) => a.secret));
     assert.equal(await page.isHidden('#unprotected-notice'), false);
   });

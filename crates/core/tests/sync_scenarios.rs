@@ -36,6 +36,10 @@ fn a_fresh_browser_joins_with_the_passphrase_and_has_every_account() {
     assert!(matches!(sync::peek(&b.area).unwrap(), Peek::Vault { .. }));
     let joined = b.join(PASS).unwrap();
     assert!(
+        joined.slots_changed,
+        "B takes the area's slots: a protection change"
+    );
+    assert!(
         joined.write.is_empty(),
         "nothing new to write: {:?}",
         joined.write.keys()
@@ -267,6 +271,10 @@ fn the_passphrase_changed_on_one_browser_then_the_other_unlocks_with_either() {
         round.write.contains_key(HEADER_KEY),
         "the new slots are published"
     );
+    assert!(
+        !round.slots_changed,
+        "A's own slots changed before the round, not by it"
+    );
     relay(&a, &mut b);
     b.state.lock();
     // Until B takes the new header, both passphrases open it.
@@ -275,7 +283,15 @@ fn the_passphrase_changed_on_one_browser_then_the_other_unlocks_with_either() {
     sync::unlock(&mut b.state, &b.area, NEW).unwrap();
     let round = b.sync();
     assert!(round.vault_changed, "B takes the new slots");
+    assert!(
+        round.slots_changed,
+        "and stores them as a protection change"
+    );
     assert!(!round.write.contains_key(HEADER_KEY));
+    assert!(
+        !b.sync().slots_changed,
+        "once taken, a round changes no slots"
+    );
     b.state.lock();
     let err = sync::unlock(&mut b.state, &b.area, PASS).unwrap_err();
     assert_eq!(err.code(), "wrong_passphrase");

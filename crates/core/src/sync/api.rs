@@ -133,13 +133,15 @@ pub fn sync(
     let resealed = adopt
         .map(|slots| sealed.with_slots(slots, key, random))
         .transpose()?;
-    let vault_changed = next != *vault || resealed.is_some();
+    let slots_changed = resealed.is_some();
+    let vault_changed = next != *vault || slots_changed;
     *vault = next;
     if let Some(resealed) = resealed {
         *sealed = resealed;
     }
     Ok(Synced::Merged(Merged {
         vault_changed,
+        slots_changed,
         ..merged
     }))
 }
@@ -261,6 +263,7 @@ pub fn join(
     *state = LockState::from_parts(next, sealed, key);
     Ok(Merged {
         vault_changed: true,
+        slots_changed: true,
         ..merged
     })
 }

@@ -29,7 +29,8 @@
 //! it succeeds. After a success the caller writes [`Merged::write`] in one `storage.sync.set`,
 //! removes [`Merged::remove`] in one `storage.sync.remove` (two write operations, well under
 //! Chrome's 120 a minute when calls are debounced), and stores the local vault when
-//! [`Merged::vault_changed`].
+//! [`Merged::vault_changed`] — as a protection change (the old text kept until the new one reads
+//! back, old copies purged) when [`Merged::slots_changed`].
 //!
 //! - [`peek`]`(items)` → [`Peek`]: empty, incomplete, or a vault's area (its sync id) — what a
 //!   locked or fresh browser shows before it has a key.

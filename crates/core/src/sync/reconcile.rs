@@ -43,7 +43,7 @@ fn views<S: Serializer>(problems: &[SyncError], s: S) -> Result<S::Ok, S::Error>
 /// What the caller does after a round: write these items to `storage.sync` (one `set`), remove
 /// those (one `remove`), store the vault again when it changed.
 ///
-/// JSON: `{"write":{"authbar:r03":"…"},"remove":["authbar:r07"],"vaultChanged":true,"report":{…}}`.
+/// JSON: `{"write":{"authbar:r03":"…"},"remove":["authbar:r07"],"vaultChanged":true,"slotsChanged":false,"report":{…}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Merged {
@@ -53,6 +53,10 @@ pub struct Merged {
     pub remove: Vec<String>,
     /// Whether the local vault changed (accounts merged, slots taken, link or clock moved): store it.
     pub vault_changed: bool,
+    /// Whether the local vault's key slots changed (the area's were taken: a passphrase changed on
+    /// another browser, or a join): a protection change, so the caller keeps the old stored text
+    /// until the new one reads back, and has the old copies purged.
+    pub slots_changed: bool,
     /// How sync stands.
     pub report: Report,
 }
@@ -229,6 +233,7 @@ pub(crate) fn reconcile(
             write,
             remove,
             vault_changed: false,
+            slots_changed: false,
             report,
         },
         adopt,

@@ -2,7 +2,8 @@
 // accounts in sync on its lock screen, a browser with its own joining them, unlocking through the area
 // (a passphrase changed on another browser), the Settings switch, and removing Authbar's data from sync.
 // Mixed into SyncDriver (`this` is the driver).
-import { syncItems, syncRemove, syncBytesInUse, loadVault } from './ext.js';
+import { loadVault } from './ext.js';
+import { syncItems, syncRemove, syncBytesInUse } from './ext-sync.js';
 import { codesModule } from './wasm.js';
 import { focusUnlock } from './lockscreen.js';
 

@@ -9,7 +9,8 @@
 // write limits; a failed write is retried with backoff and reported. Nothing here changes the local
 // vault on a failure: the core changes it only when a round succeeds. Joining, unlocking through the
 // area, the switch and removal are sync-link.js, mixed into the driver.
-import { syncItems, syncSet, syncRemove, syncBytesInUse, watchSync, loadSyncStatus, saveSyncStatus, loadVault } from './ext.js';
+import { loadVault } from './ext.js';
+import { syncItems, syncSet, syncRemove, syncBytesInUse, watchSync, loadSyncStatus, saveSyncStatus } from './ext-sync.js';
 import { linking } from './sync-link.js';
 
 const COALESCE_MS = 150;     // changes arriving together make one round

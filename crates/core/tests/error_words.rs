@@ -143,6 +143,21 @@ fn every_error() -> Vec<(&'static str, ErrorParams)> {
         VaultError::NotHotp { id: 1 },
         VaultError::NoSuchPosition { index: 3, len: 2 },
         VaultError::BadSite { host: found() },
+        VaultError::BadLogo { logo: found() },
+        VaultError::UnknownLogo { logo: found() },
+        VaultError::AlreadyBack { id: 1 },
+        VaultError::MoveAcrossPin {
+            index: 0,
+            pinned: true,
+            first: 2,
+            last: 4,
+        },
+        VaultError::MoveAcrossPin {
+            index: 5,
+            pinned: false,
+            first: 0,
+            last: 1,
+        },
     ];
     let sealed = [
         SealedError::NotSealed,

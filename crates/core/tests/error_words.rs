@@ -11,8 +11,9 @@ use authbar_core::export::google::NotExportable;
 use authbar_core::export::qr_code::QrEncodeError;
 use authbar_core::migration::{MigrationError, Unsupported};
 use authbar_core::skew::SkewError;
+use authbar_core::sync::SyncError;
 use authbar_core::uri::UriError;
-use authbar_core::vault::CommitError;
+use authbar_core::vault::{CommitError, SyncId};
 use authbar_core::{
     AccountError, Coded, ErrorParams, Format, ImportError, LockError, OtpType, QrError,
     SealedError, SecretError, SkipReason, VaultError,
@@ -143,6 +144,21 @@ fn every_error() -> Vec<(&'static str, ErrorParams)> {
         VaultError::NotHotp { id: 1 },
         VaultError::NoSuchPosition { index: 3, len: 2 },
         VaultError::BadSite { host: found() },
+        VaultError::BadLogo { logo: found() },
+        VaultError::UnknownLogo { logo: found() },
+        VaultError::AlreadyBack { id: 1 },
+        VaultError::MoveAcrossPin {
+            index: 0,
+            pinned: true,
+            first: 2,
+            last: 4,
+        },
+        VaultError::MoveAcrossPin {
+            index: 5,
+            pinned: false,
+            first: 0,
+            last: 1,
+        },
     ];
     let sealed = [
         SealedError::NotSealed,
@@ -187,6 +203,21 @@ fn every_error() -> Vec<(&'static str, ErrorParams)> {
         },
         CommitError::ReplacedTwice { entry_id: 4 },
     ];
+    let sync_id = SyncId::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap();
+    let sync = [
+        SyncError::Lock(LockError::Locked),
+        SyncError::NewerFormat { found: 9 },
+        SyncError::HeaderMalformed { detail: found() },
+        SyncError::HeaderRejected,
+        SyncError::OtherVault { found: sync_id },
+        SyncError::NothingToJoin,
+        SyncError::ItemRejected { key: found() },
+        SyncError::ItemMalformed {
+            key: found(),
+            detail: found(),
+        },
+        SyncError::ForeignKey { key: found() },
+    ];
     let export = [
         NotExportable::Digits(7),
         NotExportable::Period(60),
@@ -211,6 +242,7 @@ fn every_error() -> Vec<(&'static str, ErrorParams)> {
     all.extend(sealed.iter().map(|e| (e.code(), e.params())));
     all.extend(lock.iter().map(|e| (e.code(), e.params())));
     all.extend(commit.iter().map(|e| (e.code(), e.params())));
+    all.extend(sync.iter().map(|e| (e.code(), e.params())));
     all.extend(export.iter().map(|e| (e.code(), e.params())));
     let qr = QrError::BadDimensions {
         width: 2,

@@ -191,7 +191,7 @@ fn once_a_vault_syncs_every_change_is_a_new_version() {
     check(&v, 2);
     v.set_site(2, Some("bank.example")).unwrap();
     check(&v, 2);
-    v.set_logo(2, Some("bank")).unwrap();
+    v.set_logo(2, Some("github")).unwrap();
     check(&v, 2);
     v.next_hotp(3).unwrap();
     check(&v, 3);

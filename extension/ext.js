@@ -232,13 +232,26 @@ export async function popOut(tabId, then = {}) {
  */
 export const PASSKEYS_IN_EXTENSION_PAGES = api?.runtime?.getURL?.('').startsWith('chrome-extension:') ?? false;
 
+/** The browser's capture quota is two a second: a wait of a half-second slot, up to three times. */
+const CAPTURE_QUOTA_WAIT_MS = 550;
+const CAPTURE_RETRIES = 3;
+
 /**
  * A PNG data URL of the visible part of the active tab of window `windowId` (default: this one). Needs
  * the activeTab grant of the toolbar click, the shortcut or the context menu.
  */
 export async function captureVisibleTab(windowId) {
   const options = { format: 'png' };
-  return windowId === undefined ? api.tabs.captureVisibleTab(options) : api.tabs.captureVisibleTab(windowId, options);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await (windowId === undefined ? api.tabs.captureVisibleTab(options) : api.tabs.captureVisibleTab(windowId, options));
+    } catch (error) {
+      // Chromium allows two captures a second (MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND): a second
+      // right-click soon after the first waits its turn instead of being told the page cannot be captured.
+      if (attempt >= CAPTURE_RETRIES || !/MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND/.test(error?.message ?? '')) throw error;
+      await new Promise((resolve) => { setTimeout(resolve, CAPTURE_QUOTA_WAIT_MS); });
+    }
+  }
 }
 
 /** The service worker's part of the auto-lock: when the alarm rings, the held key leaves memory. */

@@ -435,6 +435,18 @@ test('Scan this page for QR codes: two codes, both in the preview; one cut off o
   assert.equal(await inPopup('#qr-error', 'text'), 'There is no QR code on this page.');
 });
 
+test('three scans of a page at once: each waits for the browser\'s capture quota, none is told the page cannot be captured', async () => {
+  await store([]);
+  await site.goto(at('setup', 'two.html'));
+  await site.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+  await site.bringToFront();
+  const tab = await tabOf(site);
+  // Chromium allows two captures a second: the third of three at once is refused by the browser.
+  const done = await worker.evaluate((t) => Promise.all([0, 1, 2].map(() => globalThis.authbarWorker.onMenu({ menuItemId: 'authbar-scan-page', frameId: 0, pageUrl: t.url }, t))), tab);
+  assert.deepEqual(done.map((d) => [d.found, d.problem]), [[2, null], [2, null], [2, null]]);
+  await closePopups();
+});
+
 test('the menu while locked: what was read waits in memory for the unlock, then shows', async () => {
   await store([]);
   await protect();

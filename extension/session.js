@@ -30,6 +30,7 @@ export class Session {
     this.listeners = new Set();
     this.sync = null;         // sync.js's driver, once the app module runs
     this.replaced = null;     // called after a protection change is stored (sync.js: a round)
+    this.replacing = null;    // a promise while a protection change is being stored (see settled())
     this.joining = false;     // the lock screen offers the accounts in sync to a browser with none (sync.js)
   }
 
@@ -135,15 +136,29 @@ export class Session {
    * thrown is marked `saving`.
    */
   async replace(previous) {
+    let done;
+    this.replacing = new Promise((resolve) => { done = resolve; });
     try {
       const text = this.core.toJson();
       this.ownWrites.add(text);
       await replaceVault(text, (back) => this.core.readsBack(back));
+      this.replacing = null;
       this.replaced?.();
     } catch (error) {
       await this.reload(previous);
       throw Object.assign(error instanceof Error ? error : new Error(String(error)), { saving: true });
+    } finally {
+      this.replacing = null;
+      done();
     }
+  }
+
+  /**
+   * Resolves once no protection change is being stored. A sync round waits for it before it changes
+   * the vault: a change in between would make the stored text not read back as the vault in memory.
+   */
+  async settled() {
+    while (this.replacing) await this.replacing;
   }
 
   /** Loads a stored text (another page's write, or after a failed one), unlocked with a held key. */

@@ -180,6 +180,9 @@ export class SyncDriver {
       return;
     }
     const items = await syncItems();
+    // A passphrase or passkey change being stored: the round changes the vault only after it.
+    await this.session.settled();
+    if (!this.active) return;
     const core = this.session.core;
     const before = JSON.stringify(core.accounts());
     let out;

@@ -115,6 +115,40 @@ test('a passphrase encrypts the vault in place; once locked, neither storage are
   });
 });
 
+test('a_sync_round_asked_for_while_a_passphrase_is_stored_waits_and_the_vault_reads_back', async () => {
+  await withProfile(async (context) => {
+    const page = await openPopup(context, T);
+    await addAll(page);
+    await page.waitForFunction(() => globalThis.authbarSync?.quiet, null, { polling: 20 });
+    // The read-back of the new sealed text is held for 2 s, and a round asked for at its start: the
+    // round (150 ms later, or 1 s after the last one) finds the vault protected and unlocked in memory
+    // while it is stored. Before rounds waited for it, the round changed the vault in between and the
+    // data key was not held (the next opening asked for the passphrase).
+    await page.evaluate(() => {
+      const local = chrome.storage.local;
+      const get = local.get.bind(local);
+      local.get = async (keys) => {
+        if (keys === 'vaultNext') {
+          globalThis.authbarSync.request();
+          await new Promise((resolve) => { setTimeout(resolve, 2000); });
+        }
+        return get(keys);
+      };
+    });
+    await setPassphrase(page);
+    assert.equal(await page.isHidden('#banner'), true, 'no "Saving failed"');
+    const stored = JSON.parse(await storedVault(page));
+    assert.equal(stored.format, 'authbar-vault', 'the sealed vault replaced the plain one');
+    assert.ok(Object.keys(await page.evaluate(() => chrome.storage.session.get(null))).length > 0, 'the data key is held');
+    // The round ran after the passphrase was stored, and linked the vault to sync.
+    assert.ok(await page.evaluate(() => globalThis.authbarSync.rounds) > 0);
+    assert.ok(Object.keys(await page.evaluate(() => chrome.storage.sync.get(null))).some((k) => k.startsWith('authbar:')));
+    await page.reload();
+    await page.waitForSelector('body.ready');
+    assert.equal((await shownCodes(page)).length, ACCOUNTS.length, 'reopened with the held key, every account shown');
+  });
+});
+
 test('auto-lock: after the idle time the key is forgotten, by the popup and by the service worker', async () => {
   await withProfile(async (context) => {
     const page = await openPopup(context, T);

@@ -168,14 +168,19 @@ EOT
 
 # Each stage of `test`, timed: printed at the end (also when a stage fails), so a slow one shows.
 STAGES=()
+# The stage running now (name and start), so a stage that stops the run is timed too.
+CURRENT_STAGE=""
+CURRENT_START=0
 stage() {
-  local name="$1" start=$SECONDS
+  CURRENT_STAGE="$1" CURRENT_START=$SECONDS
   shift
-  log "$name"
+  log "$CURRENT_STAGE"
   "$@"
-  STAGES+=("$(printf '%6d s  %s' $((SECONDS - start)) "$name")")
+  STAGES+=("$(printf '%6d s  %s' $((SECONDS - CURRENT_START)) "$CURRENT_STAGE")")
+  CURRENT_STAGE=""
 }
 print_stages() {
+  [ -n "$CURRENT_STAGE" ] && STAGES+=("$(printf '%6d s  %s (failed)' $((SECONDS - CURRENT_START)) "$CURRENT_STAGE")")
   [ ${#STAGES[@]} -gt 0 ] || return 0
   printf '\n\033[1m==> stage times (%d s in all)\033[0m\n' "$SECONDS" >&2
   printf '%s\n' "${STAGES[@]}" >&2

@@ -3,7 +3,7 @@
 // the codes module takes the vault over and app.js makes everything interactive (body.ready).
 // Codes come from the WebAssembly core; this page only reads the clock.
 import { loadPaint } from './wasm.js';
-import { msg, LANGUAGE, loadStart } from './ext.js';
+import { msg, LANGUAGE, loadStart, purgesDone } from './ext.js';
 import { $, localize, showError, errorText, status } from './dom.js';
 import { targetTab } from './tab.js';
 import { setCorrection } from './correction.js';
@@ -12,6 +12,18 @@ import { AccountList } from './accounts.js';
 import { showLock } from './lockscreen.js';
 
 performance.mark('authbar:start');
+
+/**
+ * Resolves after the next frame is painted (a task queued from requestAnimationFrame runs after it), or
+ * after FRAME_WAIT_MS where the page paints no frame (a window in the background).
+ */
+const FRAME_WAIT_MS = 100;
+function afterFirstFrame() {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, FRAME_WAIT_MS);
+  });
+}
 
 async function main() {
   document.documentElement.lang = LANGUAGE;
@@ -36,13 +48,17 @@ async function main() {
     if (document.activeElement?.closest?.('#accounts')) status(msg('codesRenewed'));
   });
   // After the first paint: the codes module takes the vault over, and the views become interactive.
+  // Asked for only once the frame is out: their requests and module tasks would otherwise come first.
+  await afterFirstFrame();
   const [app] = await Promise.all([import('./app.js'), session.upgrade()]);
   act = app.start(session, list);
   document.body.classList.add('ready');
   // Search text for every account, made while the popup is idle, so the first keystroke needn't.
   requestIdleCallback(() => list.prepareSearch());
-  // For tests: the account views (no secrets) as the popup holds them.
+  // For tests: the account views (no secrets) as the popup holds them, and the purges it started
+  // (this page's instance of ext.js: an `import('./ext.js')` of a test would be another, in dist).
   globalThis.authbarCore = () => session.core;
+  globalThis.authbarPurgesDone = purgesDone;
 }
 
 main();

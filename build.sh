@@ -55,7 +55,7 @@ setup() {
     log "installing geckodriver 0.37.1 (several minutes, once)"
     tool_install --locked geckodriver --version =0.37.1
   fi
-  # Node tools (playwright-core, binaryen's wasm-opt, web-ext), pinned by package-lock.json.
+  # Node tools (playwright-core, binaryen's wasm-opt, web-ext, esbuild), pinned by package-lock.json.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.authbar-lock; then
     log "installing Node tools (npm ci)"
     npm ci --no-audit --no-fund
@@ -105,6 +105,10 @@ assemble_extension() {
   done
   cp "$src/manifest.json" "$out/"
   cp -r "$src/extension/." "$out/"
+  # The popup's modules joined (trees from before this step ship them as they are).
+  if [ -f "$src/scripts/bundle-popup.mjs" ]; then
+    node "$src/scripts/bundle-popup.mjs" "$src/extension" "$out"
+  fi
   log "extension: $out; wasm bytes: $(IFS=,; echo "${sizes[*]}")"
 }
 

@@ -142,7 +142,6 @@ export class Session {
       const text = this.core.toJson();
       this.ownWrites.add(text);
       await replaceVault(text, (back) => this.core.readsBack(back));
-      this.replacing = null;
       this.replaced?.();
     } catch (error) {
       await this.reload(previous);

@@ -82,12 +82,23 @@ export function formatName(id) {
   return msg(`format_${id.replaceAll('-', '_')}`);
 }
 
+/**
+ * Resolves once the browser painted the next frame (a task queued from requestAnimationFrame runs after
+ * it); with `atMostMs`, then at the latest, where the page paints no frame (a window in the background).
+ */
+export function afterPaint(atMostMs) {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    if (atMostMs !== undefined) setTimeout(resolve, atMostMs);
+  });
+}
+
 /** Runs a slow (Argon2id) step after the browser painted the "working" state of `button`. */
 export async function slow(button, fn) {
   const text = button.textContent;
   button.disabled = true;
   button.textContent = msg('working');
-  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  await afterPaint();
   try {
     return await fn();
   } finally {

@@ -106,6 +106,9 @@ const PROBE_PAUSE_MS = 30;
 const QUOTA_BYTES = 10 * 1024 * 1024; // storage.local without the unlimitedStorage permission
 let purging = Promise.resolve();
 
+/** Resolves after `ms`. */
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
 /** The error of a purge without room for its filler: `code` and `params` as the core's errors have. */
 function noRoom(bytes) {
   const kib = Math.ceil(bytes / 1024);
@@ -147,7 +150,7 @@ async function purge() {
     await local.remove([FILL_LOW, FILL_HIGH]);
   }
   for (let round = 0; round < PROBE_ROUNDS; round += 1) {
-    await new Promise((r) => setTimeout(r, PROBE_PAUSE_MS));
+    await pause(PROBE_PAUSE_MS);
     await local.get(PROBE_KEYS);
   }
   await local.set({ [PURGED_KEY]: true });
@@ -249,7 +252,7 @@ export async function captureVisibleTab(windowId) {
       // Chromium allows two captures a second (MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND): a second
       // right-click soon after the first waits its turn instead of being told the page cannot be captured.
       if (attempt >= CAPTURE_RETRIES || !/MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND/.test(error?.message ?? '')) throw error;
-      await new Promise((resolve) => { setTimeout(resolve, CAPTURE_QUOTA_WAIT_MS); });
+      await pause(CAPTURE_QUOTA_WAIT_MS);
     }
   }
 }

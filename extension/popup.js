@@ -4,7 +4,7 @@
 // Codes come from the WebAssembly core; this page only reads the clock.
 import { loadPaint } from './wasm.js';
 import { msg, LANGUAGE, loadStart, purgesDone } from './ext.js';
-import { $, localize, showError, errorText, status } from './dom.js';
+import { $, localize, showError, errorText, status, afterPaint } from './dom.js';
 import { targetTab } from './tab.js';
 import { setCorrection } from './correction.js';
 import { Session } from './session.js';
@@ -13,17 +13,8 @@ import { showLock } from './lockscreen.js';
 
 performance.mark('authbar:start');
 
-/**
- * Resolves after the next frame is painted (a task queued from requestAnimationFrame runs after it), or
- * after FRAME_WAIT_MS where the page paints no frame (a window in the background).
- */
+// The app module waits for the first frame, or this long where no frame comes (a background window).
 const FRAME_WAIT_MS = 100;
-function afterFirstFrame() {
-  return new Promise((resolve) => {
-    requestAnimationFrame(() => setTimeout(resolve, 0));
-    setTimeout(resolve, FRAME_WAIT_MS);
-  });
-}
 
 async function main() {
   document.documentElement.lang = LANGUAGE;
@@ -49,7 +40,7 @@ async function main() {
   });
   // After the first paint: the codes module takes the vault over, and the views become interactive.
   // Asked for only once the frame is out: their requests and module tasks would otherwise come first.
-  await afterFirstFrame();
+  await afterPaint(FRAME_WAIT_MS);
   const [app] = await Promise.all([import('./app.js'), session.upgrade()]);
   act = app.start(session, list);
   document.body.classList.add('ready');

@@ -62,5 +62,5 @@ const indent = lines[first].match(/^ */)[0];
 const list = preload.map((p) => `${indent}<link rel="modulepreload" href="${p}">`);
 const html = [...lines.slice(0, first).filter((l) => !isPreload(l)), ...list, ...lines.slice(first).filter((l) => !isPreload(l))];
 writeFileSync(htmlPath, html.join('\n'));
-const bytes = Object.entries(result.metafile.outputs).map(([path, o]) => `${relative(out, path)} ${o.bytes}`);
+const bytes = Object.entries(outputs).map(([path, o]) => `${relative(out, path)} ${o.bytes}`);
 console.log(`popup modules joined: ${bytes.join(', ')}; popup.html preloads ${preload.join(', ')}`);

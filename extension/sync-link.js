@@ -81,10 +81,16 @@ export const linking = {
 
   /** The "Sync this browser's accounts" switch. */
   async setOn(on) {
-    await this.session.updateSettings({ syncOff: !on });
-    if (on) {
-      await this.note({ area: this.status.area === 'removed' ? null : this.status.area, error: null });
-      this.request();
+    // Not quiet until the switch is stored and, switched on, its round asked for.
+    this.switching += 1;
+    try {
+      await this.session.updateSettings({ syncOff: !on });
+      if (on) {
+        await this.note({ area: this.status.area === 'removed' ? null : this.status.area, error: null });
+        this.request();
+      }
+    } finally {
+      this.switching -= 1;
     }
   },
 

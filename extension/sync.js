@@ -56,11 +56,12 @@ export class SyncDriver {
     this.heard = 0;            // other writers' changes heard (tests wait on these two)
     this.rounds = 0;           // rounds run
     this.started = false;
+    this.switching = 0;        // "Sync this browser's accounts" changes being stored (setOn)
   }
 
-  /** No round running, waiting or asked for (a retry after a failure aside). */
+  /** No round running, waiting or asked for (a retry after a failure aside), no switch being stored. */
   get quiet() {
-    return this.started && !this.wanted && !this.running && !this.timer;
+    return this.started && !this.switching && !this.wanted && !this.running && !this.timer;
   }
 
   /** Loads the status, follows the session and storage.sync, and runs the opening round. */

@@ -158,6 +158,27 @@ test('removed_from_sync_every_browser_keeps_its_accounts_and_on_again_they_merge
   await assertBothShow([A, B], [...START, ERIN], { anyOrder: true });
 });
 
+test('sync_switched_on_is_not_quiet_until_its_round_has_published', async () => {
+  await A.settings();
+  await A.page.click('#sync-remove');
+  await A.page.click('#sync-remove-go');
+  await A.page.waitForSelector('#sync-remove-confirm[hidden]', { state: 'attached' });
+  assert.deepEqual(Object.keys(await A.items()).filter((k) => k.startsWith('authbar:')), []);
+  // Storing the switch takes 1 s here. Before the switch counted as work in flight, the popup read as
+  // quiet in that second (no round asked for yet), and a check then found nothing published.
+  await A.page.evaluate(() => {
+    const local = chrome.storage.local;
+    const set = local.set.bind(local);
+    local.set = async (items) => {
+      if ('settings' in items) await new Promise((resolve) => { setTimeout(resolve, 1000); });
+      return set(items);
+    };
+  });
+  await A.toggleSync();
+  assert.ok((await A.items())['authbar:header'], 'published once quiet');
+  assert.equal(await A.page.isChecked('#sync-on'), true);
+});
+
 test('a_browser_with_its_own_accounts_is_asked_to_join_and_merges_both_with_the_other_passphrase', async () => {
   const OTHER = 'this browser’s own passphrase';
   await B.close();

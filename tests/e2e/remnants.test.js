@@ -121,6 +121,8 @@ async function remove(page, issuer) {
   await row.locator('.menu summary').click();
   await row.locator('.delete').click();
   await page.click('.confirm-bar .confirm-delete');
+  // Until the deletion is stored, the question's bar names the account too (beside its hidden row).
+  await page.locator('.confirm-bar').waitFor({ state: 'detached' });
   await page.locator('#accounts li', { hasText: issuer }).waitFor({ state: 'detached' });
   await purged(page);
 }

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'nod
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, SHOTS, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId, axeViolations, storeUnprotectedOnFirstAdd } from './harness.js';
+import { ROOT, SHOTS, until, launch, openPopup, oathtool, shownCodes, storedVault, addText, confirmPreview, extensionId, axeViolations, storeUnprotectedOnFirstAdd } from './harness.js';
 
 const FIX = join(ROOT, 'tests/fixtures');
 const T = 1_800_000_010; // 10 s into a step
@@ -196,7 +196,8 @@ test('manage: copy, HOTP next code, rename, delete with confirmation, search, du
     assert.deepEqual(await shownCodes(page), ['755224']); // RFC 4226 counter 0
     await page.click('#accounts .next');
     await page.waitForFunction(() => document.querySelector('#accounts .code').dataset.code === '287082');
-    assert.match(await storedVault(page), /"counter":1/);
+    // The ticker may show the new code before the write lands: the stored counter is waited for.
+    await until(async () => /"counter":1/.test(await storedVault(page)), 'the counter to be stored');
 
     // Copy with Enter on the focused entry.
     await page.focus('#accounts .entry');

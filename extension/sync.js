@@ -181,7 +181,9 @@ export class SyncDriver {
       return;
     }
     const items = await syncItems();
-    // A passphrase or passkey change being stored: the round changes the vault only after it.
+    // A passphrase or passkey change being stored: the round changes the vault only after it. Waited
+    // for after the read, so nothing awaits between the check and the change; what reaches the area
+    // meanwhile asks for the next round.
     await this.session.settled();
     if (!this.active) return;
     const core = this.session.core;
